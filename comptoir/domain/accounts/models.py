@@ -1,0 +1,146 @@
+"""People: customers, shop staff and the operator share one user model.
+
+A user logs in with an e-mail address, stored lower-cased so that
+"Anne@x.fr" and "anne@x.fr" are one account. What a user
+may do in a shop comes from `shops.Membership`; operators are `is_staff`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.fields import PhoneNumberField
+from comptoir.core.geo import latitude_range, longitude_range
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude={"password"})
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(
+        _("e-mail address"),
+        max_length=254,
+        unique=True,
+        error_messages={"unique": _("A user with this e-mail address already exists.")},
+    )
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("fr", "Français"), ("en", "English")],
+        default="fr",
+    )
+    is_staff = models.BooleanField(
+        _("operator"),
+        default=False,
+        help_text=_("Operators can log in to the operator back office."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Stored lower-cased, so the unique index is case-insensitive.
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="accounts_user_email_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class Address(models.Model):
+    """A saved delivery address of a customer."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("user")
+    )
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. Home, Work"))
+    recipient = models.CharField(_("recipient"), max_length=150)
+    line1 = models.CharField(_("address"), max_length=200)
+    line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    locality = models.CharField(_("town"), max_length=100)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    instructions = models.CharField(
+        _("delivery instructions"), max_length=300, blank=True, help_text=_("Door code, floor…")
+    )
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="accounts_address_one_default_per_user",
+                violation_error_message=_("A customer has only one default address."),
+            ),
+            models.CheckConstraint(
+                condition=latitude_range("latitude", nullable=True),
+                name="accounts_address_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=longitude_range("longitude", nullable=True),
+                name="accounts_address_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line1}, {self.postal_code} {self.locality}"

@@ -1,0 +1,158 @@
+"""What shops sell: categories and products.
+
+Prices are VAT-inclusive `Decimal`s (what French customers see on the label);
+the VAT rate is stored per product so that totals can be broken down later.
+`stock` is a count, or NULL for made-to-order items that never run out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from comptoir.domain.catalogue.allergens import ALL_ALLERGENS, AllergenSetField
+from comptoir.domain.cities.models import City
+from comptoir.domain.shops.models import Shop
+
+
+class VatRate(models.TextChoices):
+    """French VAT rates that a shop can apply (stored as a percentage)."""
+
+    SUPER_REDUCED = "2.10", "2,1 %"
+    REDUCED = "5.50", "5,5 %"
+    INTERMEDIATE = "10.00", "10 %"
+    STANDARD = "20.00", "20 %"
+
+
+VAT_RATES = [Decimal(v) for v in VatRate.values]
+
+
+class Unit(models.TextChoices):
+    PIECE = "piece", pgettext_lazy("unit", "piece")
+    KG = "kg", pgettext_lazy("unit", "kg")
+    HUNDRED_GRAMS = "100g", pgettext_lazy("unit", "100 g")
+    LITRE = "l", pgettext_lazy("unit", "litre")
+    BOTTLE = "bottle", pgettext_lazy("unit", "bottle")
+    DOZEN = "dozen", pgettext_lazy("unit", "dozen")
+    BUNCH = "bunch", pgettext_lazy("unit", "bunch")
+    PACK = "pack", pgettext_lazy("unit", "pack")
+    SLICE = "slice", pgettext_lazy("unit", "slice")
+    PERSON = "person", pgettext_lazy("unit", "per person")
+
+
+class Category(models.Model):
+    """A shelf of a shop's catalogue (Breads, Viennoiseries…), in the shop's order."""
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="categories", verbose_name=_("shop")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["shop", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "name"], name="catalogue_category_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    # The city is copied from the shop so that every large table can be
+    # partitioned (sharded) by city later without a join.
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="products", verbose_name=_("shop")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("category"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140)
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(
+        _("price incl. VAT"), max_digits=10, decimal_places=2, help_text=_("In euros, VAT included.")
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate"),
+        max_digits=4,
+        decimal_places=2,
+        choices=[(Decimal(v), label) for v, label in VatRate.choices],
+        default=Decimal(VatRate.REDUCED),
+    )
+    unit = models.CharField(_("sold by"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    allergens = AllergenSetField(_("allergens"))
+    photo = models.ImageField(_("photo"), upload_to="products/", blank=True)
+    stock = models.PositiveIntegerField(
+        _("stock"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for made-to-order products that never run out."),
+    )
+    is_active = models.BooleanField(
+        _("on sale"), default=True, help_text=_("Products not on sale are hidden from customers.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["shop", "position", "name"]
+        indexes = [
+            models.Index(fields=["shop", "is_active", "position"], name="catalogue_shop_listing"),
+            models.Index(fields=["city", "is_active"], name="catalogue_city_active"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "slug"], name="catalogue_product_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="catalogue_product_price_non_negative",
+                violation_error_message=_("A price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__isnull=True) | models.Q(stock__gte=0),
+                name="catalogue_product_stock_non_negative",
+                violation_error_message=_("Stock cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__in=VAT_RATES), name="catalogue_product_vat_rate_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__in=Unit.values), name="catalogue_product_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(allergens__gte=0, allergens__lte=ALL_ALLERGENS),
+                name="catalogue_product_allergens_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_unlimited(self) -> bool:
+        return self.stock is None
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.stock is not None and self.stock <= 0
+
+    @property
+    def price_excl_vat(self) -> Decimal:
+        return (self.price / (1 + self.vat_rate / 100)).quantize(Decimal("0.01"))

@@ -1,0 +1,68 @@
+"""A city is Comptoir's tenant: every shop, product and (later) order belongs to one."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.geo import latitude_range, longitude_range
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone."), code="invalid_tz", params={"value": value}
+        )
+
+
+def iso_code(field: str, length: int) -> models.Q:
+    """Upper-case code of exactly `length` characters (EUR, FR), portable to SQLite."""
+    return models.Q(Exact(Length(field), length)) & models.Q(**{field: Upper(field)})
+
+
+class City(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in URLs."))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    is_live = models.BooleanField(
+        _("live"), default=False, help_text=_("Customers can see a city once it is live.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=iso_code("currency", 3), name="cities_city_currency_iso"
+            ),
+            models.CheckConstraint(
+                condition=iso_code("country", 2), name="cities_city_country_iso"
+            ),
+            models.CheckConstraint(
+                condition=latitude_range("latitude"), name="cities_city_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=longitude_range("longitude"), name="cities_city_longitude_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
