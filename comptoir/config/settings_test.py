@@ -1,7 +1,7 @@
 """Settings for the test suite: same as production but for speed and isolation."""
 
 from comptoir.config.settings import *  # noqa: F403
-from comptoir.config.settings import STORAGES, VAR_DIR
+from comptoir.config.settings import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
 
 # Fast hashing: tests create many users; the real hasher is tested by Django.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,3 +12,12 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# WhiteNoise warns on every request when STATIC_ROOT is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# SQLite tests use a real file, not pytest-django's in-memory default: WAL,
+# IMMEDIATE transactions and concurrent connections then behave as in
+# production, so concurrency tests mean something on SQLite too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_comptoir.sqlite3")}

@@ -67,7 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -139,6 +139,12 @@ class Address(models.Model):
             models.CheckConstraint(
                 condition=longitude_range("longitude", nullable=True),
                 name="accounts_address_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="accounts_address_coordinates_pair",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
             ),
         ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -57,7 +58,13 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
         ordering = ["shop", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["shop", "name"], name="catalogue_category_unique_name"),
+            # "Pains" and "pains" are one shelf.
+            models.UniqueConstraint(
+                "shop",
+                Lower("name"),
+                name="catalogue_category_unique_name",
+                violation_error_message=_("This shop already has a category with this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,7 +92,10 @@ class Product(models.Model):
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(
-        _("price incl. VAT"), max_digits=10, decimal_places=2, help_text=_("In euros, VAT included.")
+        _("price incl. VAT"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("In euros, VAT included."),
     )
     vat_rate = models.DecimalField(
         _("VAT rate"),

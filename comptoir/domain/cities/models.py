@@ -21,6 +21,40 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+# First URL segments that belong to the site, not to a city (/<city>/… URLs).
+RESERVED_CITY_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "i18n",
+        "healthz",
+        "live",
+        "media",
+        "operator",
+        "static",
+        "desk",
+        "shop",
+        "account",
+        "accounts",
+        "basket",
+        "checkout",
+        "search",
+        "offline",
+        "manifest",
+        "sw",
+    }
+)
+
+
+def validate_city_slug(value: str) -> None:
+    if value in RESERVED_CITY_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved by the site; choose another slug."),
+            code="reserved_slug",
+            params={"value": value},
+        )
+
+
 def iso_code(field: str, length: int) -> models.Q:
     """Upper-case code of exactly `length` characters (EUR, FR), portable to SQLite."""
     return models.Q(Exact(Length(field), length)) & models.Q(**{field: Upper(field)})
@@ -28,7 +62,13 @@ def iso_code(field: str, length: int) -> models.Q:
 
 class City(models.Model):
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in URLs."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        validators=[validate_city_slug],
+        help_text=_("Used in URLs."),
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
     )
@@ -46,6 +86,10 @@ class City(models.Model):
         verbose_name_plural = _("cities")
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(RESERVED_CITY_SLUGS)),
+                name="cities_city_slug_not_reserved",
+            ),
             models.CheckConstraint(
                 condition=iso_code("currency", 3), name="cities_city_currency_iso"
             ),

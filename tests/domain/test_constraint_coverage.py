@@ -1,0 +1,204 @@
+"""Every database constraint of Comptoir is proven by a test (STYLE rule 5).
+
+REGISTRY maps each constraint to the tests that show the database refusing a
+violating row and accepting the boundary. A new constraint without an entry
+here fails CI; so does an entry whose constraint or test has gone.
+"""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+REGISTRY: dict[str, list[str]] = {
+    # accounts
+    "accounts_user_email_lowercase": [
+        "accounts.test_constraints.test_it_refuses_an_email_with_capitals",
+        "accounts.test_constraints.test_it_refuses_to_update_an_email_to_capitals",
+        "accounts.test_constraints.test_it_accepts_a_lower_case_email_with_digits_and_symbols",
+    ],
+    "accounts.User.email (unique)": [
+        "accounts.test_constraints.test_it_refuses_two_users_with_one_email",
+    ],
+    "accounts_address_one_default_per_user": [
+        "accounts.test_constraints.test_it_refuses_two_default_addresses_for_one_user",
+        "accounts.test_constraints.test_it_accepts_one_default_among_many_addresses_and_one_per_user",
+    ],
+    "accounts_address_latitude_range": [
+        "accounts.test_constraints.test_it_refuses_an_address_latitude_out_of_range",
+        "accounts.test_constraints.test_it_accepts_address_coordinates_at_the_limits_or_unknown",
+    ],
+    "accounts_address_longitude_range": [
+        "accounts.test_constraints.test_it_refuses_an_address_longitude_out_of_range",
+        "accounts.test_constraints.test_it_accepts_address_coordinates_at_the_limits_or_unknown",
+    ],
+    "accounts_address_coordinates_pair": [
+        "accounts.test_constraints.test_it_refuses_an_address_with_half_its_coordinates",
+        "accounts.test_constraints.test_it_accepts_address_coordinates_at_the_limits_or_unknown",
+    ],
+    # cities
+    "cities_city_slug_not_reserved": [
+        "cities.test_constraints.test_it_refuses_a_city_slug_reserved_by_the_site",
+        "cities.test_constraints.test_it_accepts_an_ordinary_city_slug",
+    ],
+    "cities_city_currency_iso": [
+        "cities.test_constraints.test_it_refuses_a_currency_that_is_not_three_capitals",
+        "cities.test_constraints.test_it_accepts_iso_currency_and_country_codes",
+    ],
+    "cities_city_country_iso": [
+        "cities.test_constraints.test_it_refuses_a_country_that_is_not_two_capitals",
+        "cities.test_constraints.test_it_accepts_iso_currency_and_country_codes",
+    ],
+    "cities_city_latitude_range": [
+        "cities.test_constraints.test_it_refuses_a_latitude_out_of_range",
+        "cities.test_constraints.test_it_accepts_coordinates_at_the_limits",
+    ],
+    "cities_city_longitude_range": [
+        "cities.test_constraints.test_it_refuses_a_longitude_out_of_range",
+        "cities.test_constraints.test_it_accepts_coordinates_at_the_limits",
+    ],
+    "cities.City.slug (unique)": [
+        "cities.test_constraints.test_it_refuses_two_cities_with_one_slug",
+    ],
+    # shops
+    "shops_shop_slug_unique_in_city": [
+        "shops.test_constraints.test_it_refuses_two_shops_with_one_slug_in_a_city",
+        "shops.test_constraints.test_it_accepts_one_slug_in_two_cities",
+    ],
+    "shops_shop_trade_valid": ["shops.test_constraints.test_it_refuses_an_unknown_trade"],
+    "shops_shop_latitude_range": [
+        "shops.test_constraints.test_it_refuses_a_latitude_out_of_range",
+        "shops.test_constraints.test_it_accepts_coordinates_at_the_limits",
+    ],
+    "shops_shop_longitude_range": [
+        "shops.test_constraints.test_it_refuses_a_longitude_out_of_range",
+        "shops.test_constraints.test_it_accepts_coordinates_at_the_limits",
+    ],
+    "shops_shop_slot_minutes_min": [
+        "shops.test_constraints.test_it_refuses_pickup_slots_shorter_than_five_minutes",
+        "shops.test_constraints.test_it_accepts_the_smallest_fulfilment_settings",
+    ],
+    "shops_shop_slot_capacity_min": [
+        "shops.test_constraints.test_it_refuses_pickup_slots_taking_no_order",
+        "shops.test_constraints.test_it_accepts_the_smallest_fulfilment_settings",
+    ],
+    "shops_shop_delivery_fee_non_negative": [
+        "shops.test_constraints.test_it_refuses_a_negative_delivery_fee",
+        "shops.test_constraints.test_it_accepts_the_smallest_fulfilment_settings",
+    ],
+    "shops_shop_delivery_minimum_non_negative": [
+        "shops.test_constraints.test_it_refuses_a_negative_delivery_minimum",
+        "shops.test_constraints.test_it_accepts_the_smallest_fulfilment_settings",
+    ],
+    "shops_shop_delivery_radius_positive": [
+        "shops.test_constraints.test_it_refuses_a_delivery_radius_that_is_not_positive",
+        "shops.test_constraints.test_it_accepts_the_smallest_fulfilment_settings",
+    ],
+    "shops_openinghours_weekday_range": [
+        "shops.test_constraints.test_it_refuses_a_weekday_after_sunday",
+        "shops.test_constraints.test_it_accepts_monday_and_sunday",
+    ],
+    "shops_openinghours_opens_before_closes": [
+        "shops.test_constraints.test_it_refuses_opening_hours_that_do_not_open_before_closing",
+        "shops.test_constraints.test_it_accepts_opening_hours_one_minute_long",
+    ],
+    "shops_openinghours_unique_start": [
+        "shops.test_constraints.test_it_refuses_two_ranges_starting_together_on_one_day",
+        "shops.test_constraints.test_it_accepts_one_start_time_on_two_days_and_in_two_shops",
+    ],
+    "shops_closure_ends_after_start": [
+        "shops.test_constraints.test_it_refuses_a_closure_ending_before_it_starts",
+        "shops.test_constraints.test_it_accepts_a_one_day_closure",
+    ],
+    "shops_membership_unique": [
+        "shops.test_constraints.test_it_refuses_two_memberships_of_one_person_in_one_shop",
+        "shops.test_constraints.test_it_accepts_one_person_in_two_shops",
+    ],
+    "shops_membership_role_valid": [
+        "shops.test_constraints.test_it_refuses_an_unknown_role",
+        "shops.test_constraints.test_it_accepts_every_role",
+    ],
+    # catalogue
+    "catalogue_category_unique_name": [
+        "catalogue.test_constraints.test_it_refuses_two_categories_with_one_name_in_a_shop",
+        "catalogue.test_constraints.test_it_refuses_a_category_name_differing_only_by_case",
+        "catalogue.test_constraints.test_it_accepts_one_category_name_in_two_shops",
+    ],
+    "catalogue_product_slug_unique": [
+        "catalogue.test_constraints.test_it_refuses_two_products_with_one_slug_in_a_shop",
+        "catalogue.test_constraints.test_it_accepts_one_product_slug_in_two_shops",
+    ],
+    "catalogue_product_price_non_negative": [
+        "catalogue.test_constraints.test_it_refuses_a_negative_price",
+        "catalogue.test_constraints.test_it_accepts_a_free_product",
+    ],
+    "catalogue_product_stock_non_negative": [
+        "catalogue.test_constraints.test_it_refuses_a_negative_stock",
+        "catalogue.test_constraints.test_it_accepts_a_stock_of_zero_or_unlimited",
+    ],
+    "catalogue_product_vat_rate_valid": [
+        "catalogue.test_constraints.test_it_refuses_a_vat_rate_france_does_not_have",
+        "catalogue.test_constraints.test_it_accepts_every_french_vat_rate",
+    ],
+    "catalogue_product_unit_valid": ["catalogue.test_constraints.test_it_refuses_an_unknown_unit"],
+    "catalogue_product_allergens_known": [
+        "catalogue.test_constraints.test_it_refuses_an_allergen_bit_outside_the_fourteen",
+        "catalogue.test_constraints.test_it_accepts_no_allergen_or_all_fourteen",
+    ],
+}
+
+
+def comptoir_models():
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("comptoir.")
+        for model in config.get_models()
+    ]
+
+
+def declared_constraints() -> set[str]:
+    names: set[str] = set()
+    for model in comptoir_models():
+        names.update(constraint.name for constraint in model._meta.constraints)
+        names.update(
+            f"{model._meta.label}.{field.name} (unique)"
+            for field in model._meta.local_fields
+            if field.unique and not field.primary_key
+        )
+    return names
+
+
+def test_every_constraint_of_every_comptoir_model_has_a_test():
+    untested = declared_constraints() - set(REGISTRY)
+
+    assert untested == set(), "add a test_constraints test and a REGISTRY entry for each"
+
+
+def test_the_registry_names_no_constraint_that_is_gone():
+    assert set(REGISTRY) - declared_constraints() == set()
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_the_registered_tests_exist(name):
+    for path in REGISTRY[name]:
+        module, function = f"tests.domain.{path}".rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), function, None)), path
+
+
+@pytest.mark.django_db
+def test_every_declared_constraint_exists_in_the_migrated_database():
+    missing = []
+    with connection.cursor() as cursor:
+        for model in comptoir_models():
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            unique_columns = [c["columns"] for c in found.values() if c["unique"]]
+            missing += [c.name for c in model._meta.constraints if c.name not in found]
+            missing += [
+                f"{model._meta.label}.{field.name} (unique)"
+                for field in model._meta.local_fields
+                if field.unique and not field.primary_key and [field.column] not in unique_columns
+            ]
+
+    assert missing == []
