@@ -1,0 +1,244 @@
+"""`manage.py serve`: the web server and the task worker, as `make run` starts them.
+
+Two child processes, supervised together:
+
+- granian serving `comptoir.config.asgi:application` (pages through Django's
+  WSGI handler, live streams natively), with the media directory mounted as
+  static files so photos never go through Django;
+- `manage.py db_worker`, which runs the background tasks.
+
+Ctrl-C or SIGTERM stops both gracefully (SIGTERM, then SIGKILL after a
+timeout) and exits 0. If either dies on its own, the other is stopped and the
+command exits non-zero: a web server without its worker silently drops e-mails.
+
+Environment: PORT (default port), WEB_WORKERS (granian processes, default 1),
+WEB_THREADS (Django threads per process, see comptoir/config/asgi.py).
+"""
+
+from __future__ import annotations
+
+import http.client
+import importlib
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from django.tasks import task_backends
+from django.utils.translation import gettext as _
+
+POLL_SECONDS = 0.2
+# Granian kills its own workers first, so no grandchild outlives a SIGKILLed granian.
+GRANIAN_KILL_TIMEOUT = 5
+STOP_TIMEOUT = 8.0
+
+
+@dataclass
+class Child:
+    name: str
+    args: list[str]
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        # Own process group: a terminal's Ctrl-C reaches only `serve`, which
+        # then stops each child exactly once (a second signal makes db_worker
+        # abandon its current task).
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            self.args, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0
+        )
+
+    @property
+    def exit_code(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def terminate(self) -> None:
+        if self.exit_code is None and self.process is not None:
+            self.process.terminate()
+
+
+def stop_children(children: list[Child], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM every running child, wait up to `timeout`, then SIGKILL the rest."""
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + timeout
+    for child in children:
+        if child.process is None:
+            continue
+        try:
+            child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.process.kill()
+            child.process.wait()
+
+
+def granian_args(*, host: str, port: int, workers: int, verbosity: int) -> list[str]:
+    args = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-ws",
+        "--workers-kill-timeout",
+        str(GRANIAN_KILL_TIMEOUT),
+        "--log-level",
+        "info" if verbosity >= 2 else "warning",
+    ]
+    if verbosity >= 2:
+        args.append("--access-log")
+    media_url = str(settings.MEDIA_URL)
+    if media_url.startswith("/"):  # media on another host (S3...) needs no route here
+        media_root = Path(settings.MEDIA_ROOT)
+        media_root.mkdir(parents=True, exist_ok=True)
+        args += [
+            "--static-path-route",
+            media_url.rstrip("/"),
+            "--static-path-mount",
+            str(media_root),
+        ]
+    return [*args, "comptoir.config.asgi:application"]
+
+
+def worker_args(*, verbosity: int) -> list[str]:
+    manage_py = Path(settings.BASE_DIR) / "manage.py"
+    # One worker for the whole site, so it takes every queue; no reloader, whose
+    # extra process would survive our SIGTERM.
+    return [
+        sys.executable,
+        str(manage_py),
+        "db_worker",
+        "--no-reload",
+        "--queue-name=*",
+        f"--verbosity={verbosity}",
+    ]
+
+
+def is_serving(host: str, port: int) -> bool:
+    """True once a worker answers HTTP (granian binds the port before workers are ready)."""
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    conn = http.client.HTTPConnection(target, port, timeout=2)
+    try:
+        conn.request("GET", "/healthz")
+        conn.getresponse().read()  # any status: a 503 still means the server is up
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+    return True
+
+
+def demo_logins() -> str:
+    """The demo log-ins to print, if the demo app provides them (it decides when)."""
+    if importlib.util.find_spec("comptoir.demo.accounts") is None:
+        return ""
+    module = importlib.import_module("comptoir.demo.accounts")
+    format_demo_logins = getattr(module, "format_demo_logins", None)
+    if format_demo_logins is None:
+        return ""
+    try:
+        return str(format_demo_logins()).strip()
+    finally:
+        # `serve` itself serves no request; don't hold a connection for hours.
+        connections.close_all()
+
+
+def url_for(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+class Command(BaseCommand):
+    help = "Serve Comptoir: the granian web server and the background task worker."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to bind.")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT", "8000")),
+            help="Port to bind (default: $PORT or 8000).",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background task worker.",
+        )
+
+    def handle(self, *, host: str, port: int, no_worker: bool, **options: Any) -> None:
+        verbosity = int(options["verbosity"])
+        workers = int(os.environ.get("WEB_WORKERS", "1"))
+        if workers < 1:
+            raise CommandError(_("WEB_WORKERS must be at least 1."))
+        children = [
+            Child(
+                _("web server"),
+                granian_args(host=host, port=port, workers=workers, verbosity=verbosity),
+            )
+        ]
+        if not no_worker:
+            if self.uses_database_queue():
+                children.append(Child(_("task worker"), worker_args(verbosity=verbosity)))
+            else:
+                self.stdout.write(_("Tasks run in-process (TASKS backend); no worker started."))
+
+        stop_requested = False
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stop_requested
+            stop_requested = True
+
+        previous = {
+            sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        failed: Child | None = None
+        try:
+            for child in children:
+                child.start()
+            announced = False
+            while not stop_requested:
+                failed = next((c for c in children if c.exit_code is not None), None)
+                if failed is not None:
+                    break
+                if not announced and is_serving(host, port):
+                    announced = True
+                    self.announce(host, port)
+                time.sleep(POLL_SECONDS)
+        finally:
+            stop_children(children)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if failed is not None:
+            raise CommandError(
+                _("The %(name)s exited unexpectedly (exit code %(code)s); stopped everything.")
+                % {"name": failed.name, "code": failed.exit_code}
+            )
+        self.stdout.write(_("Stopped."))
+
+    def uses_database_queue(self) -> bool:
+        from django_tasks_db.backend import DatabaseBackend
+
+        return isinstance(task_backends["default"], DatabaseBackend)
+
+    def announce(self, host: str, port: int) -> None:
+        self.stdout.write(
+            _("Comptoir is running at %(url)s (Ctrl-C to stop)") % {"url": url_for(host, port)}
+        )
+        if logins := demo_logins():
+            self.stdout.write(logins)
+        self.stdout.flush()

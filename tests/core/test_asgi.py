@@ -1,0 +1,253 @@
+"""The ASGI router: pages reach Django's WSGI handler, /live/ streams stay async."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from typing import Any
+
+import pytest
+
+from comptoir.config.asgi import build_application
+from comptoir.core.live import EventStream, ServerSentEvent, relay
+
+
+class Exchange:
+    """A tiny in-process ASGI client: one connection, messages recorded as sent."""
+
+    def __init__(self, app: Any, scope: dict[str, Any]) -> None:
+        self.app = app
+        self.scope = scope
+        self.sent: list[dict[str, Any]] = []
+        self.incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def http(cls, app: Any, path: str, method: str = "GET") -> Exchange:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1")],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8080),
+        }
+        exchange = cls(app, scope)
+        exchange.incoming.put_nowait({"type": "http.request", "body": b"", "more_body": False})
+        return exchange
+
+    async def receive(self) -> dict[str, Any]:
+        return await self.incoming.get()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+
+    def start(self) -> None:
+        self.task = asyncio.ensure_future(self.app(self.scope, self.receive, self.send))
+
+    async def run(self, timeout: float = 10) -> None:
+        self.start()
+        await self.finished(timeout)
+
+    async def finished(self, timeout: float = 2) -> None:
+        assert self.task is not None
+        await asyncio.wait_for(self.task, timeout)
+
+    async def wait_for_body(self, fragment: bytes, timeout: float = 2) -> None:
+        async with asyncio.timeout(timeout):
+            while fragment not in self.body:
+                await asyncio.sleep(0.01)
+
+    @property
+    def status(self) -> int:
+        return self.sent[0]["status"]
+
+    @property
+    def headers(self) -> dict[bytes, bytes]:
+        return dict(self.sent[0]["headers"])
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.sent if m["type"] == "http.response.body")
+
+    @property
+    def complete(self) -> bool:
+        last = self.sent[-1] if self.sent else {}
+        return last.get("type") == "http.response.body" and not last.get("more_body", False)
+
+
+@pytest.fixture
+def fast_heartbeat(settings):
+    settings.LIVE_HEARTBEAT_SECONDS = 0.05
+
+
+def test_it_sends_pages_to_django_through_wsgi():
+    exchange = Exchange.http(build_application(web_threads=1), "/operator/login/")
+
+    asyncio.run(exchange.run())
+
+    assert exchange.status == 200
+    assert exchange.headers[b"content-type"] == b"text/html; charset=utf-8"
+    assert exchange.headers[b"x-frame-options"] == b"DENY"
+    assert b'name="csrfmiddlewaretoken"' in exchange.body
+    assert exchange.complete
+
+
+def test_it_streams_heartbeats_on_live_ping(fast_heartbeat):
+    exchange = Exchange.http(build_application(), "/live/ping")
+
+    async def scenario() -> None:
+        exchange.start()
+        await exchange.wait_for_body(b": ping\n\n: ping\n\n")
+        exchange.incoming.put_nowait({"type": "http.disconnect"})
+        await exchange.finished()
+
+    asyncio.run(scenario())
+
+    assert exchange.status == 200
+    assert exchange.headers == {
+        b"content-type": b"text/event-stream; charset=utf-8",
+        b"cache-control": b"no-cache",
+        b"x-accel-buffering": b"no",
+    }
+    assert set(exchange.body.split(b"\n\n")) == {b": ping", b""}
+
+
+def test_it_ends_the_stream_when_the_client_disconnects():
+    exchange = Exchange.http(build_application(), "/live/ping")
+
+    async def scenario() -> None:
+        exchange.start()
+        await exchange.wait_for_body(b": ping\n\n")
+        exchange.incoming.put_nowait({"type": "http.disconnect"})
+        await exchange.finished(timeout=1)
+
+    asyncio.run(scenario())
+
+    # The default heartbeat is 15 s: finishing within 1 s means the disconnect ended it.
+    assert exchange.complete
+    assert exchange.body == b": ping\n\n"
+
+
+def test_it_answers_404_for_unknown_live_paths():
+    exchange = Exchange.http(build_application(), "/live/nothing-here")
+
+    asyncio.run(exchange.run())
+
+    assert exchange.status == 404
+    assert exchange.body == b"Not Found"
+
+
+def test_it_refuses_other_methods_on_live_ping():
+    exchange = Exchange.http(build_application(), "/live/ping", method="POST")
+
+    asyncio.run(exchange.run())
+
+    assert exchange.status == 405
+    assert exchange.headers[b"allow"] == b"GET"
+
+
+def test_it_rejects_websockets():
+    exchange = Exchange(build_application(), {"type": "websocket", "path": "/live/ping"})
+
+    asyncio.run(exchange.run())
+
+    assert exchange.sent == [{"type": "websocket.close", "code": 1000}]
+
+
+def test_it_completes_lifespan_startup_and_shutdown():
+    exchange = Exchange(build_application(), {"type": "lifespan", "asgi": {"version": "3.0"}})
+    handler_before = signal.getsignal(signal.SIGTERM)
+
+    async def scenario() -> None:
+        exchange.start()
+        exchange.incoming.put_nowait({"type": "lifespan.startup"})
+        exchange.incoming.put_nowait({"type": "lifespan.shutdown"})
+        await exchange.finished()
+
+    asyncio.run(scenario())
+
+    assert exchange.sent == [
+        {"type": "lifespan.startup.complete"},
+        {"type": "lifespan.shutdown.complete"},
+    ]
+    assert signal.getsignal(signal.SIGTERM) is handler_before
+
+
+def test_it_ends_open_streams_when_the_server_is_told_to_stop():
+    app = build_application()
+    lifespan = Exchange(app, {"type": "lifespan", "asgi": {"version": "3.0"}})
+    stream = Exchange.http(app, "/live/ping")
+    server_saw: list[int] = []
+    # Stands in for the server's own handler, which must still run.
+    original = signal.signal(signal.SIGTERM, lambda signum, frame: server_saw.append(signum))
+
+    async def scenario() -> None:
+        lifespan.start()
+        lifespan.incoming.put_nowait({"type": "lifespan.startup"})
+        async with asyncio.timeout(2):
+            while not lifespan.sent:
+                await asyncio.sleep(0.01)
+        stream.start()
+        await stream.wait_for_body(b": ping\n\n")
+        os.kill(os.getpid(), signal.SIGTERM)
+        await stream.finished(timeout=1)
+        lifespan.incoming.put_nowait({"type": "lifespan.shutdown"})
+        await lifespan.finished()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        signal.signal(signal.SIGTERM, original)
+
+    assert stream.complete
+    assert server_saw == [signal.SIGTERM]
+
+
+def test_it_encodes_events_in_the_event_stream_format():
+    event = ServerSentEvent(data="line one\nline two", event="order", id="42", retry=5000)
+
+    assert event.encode() == (
+        b"event: order\nid: 42\nretry: 5000\ndata: line one\ndata: line two\n\n"
+    )
+
+
+def test_it_refuses_field_values_that_would_break_the_stream():
+    with pytest.raises(ValueError, match="one line"):
+        ServerSentEvent(data="{}", event="order\ndata: injected").encode()
+
+
+def test_it_relays_events_and_pings_while_the_source_is_quiet():
+    sent: list[bytes] = []
+
+    async def scenario() -> None:
+        two_pings_after_first = asyncio.Event()
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message["body"])
+            if sent[-2:] == [b": ping\n\n", b": ping\n\n"] and len(sent) > 2:
+                two_pings_after_first.set()
+
+        async def events():
+            yield ServerSentEvent(data="first")
+            await two_pings_after_first.wait()
+            yield ServerSentEvent(data="second")
+
+        await relay(EventStream(send), events(), interval=0.01)
+
+    asyncio.run(scenario())
+
+    assert sent == [
+        b": ping\n\n",
+        b"data: first\n\n",
+        b": ping\n\n",
+        b": ping\n\n",
+        b"data: second\n\n",
+    ]
