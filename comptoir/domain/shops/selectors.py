@@ -1,0 +1,94 @@
+"""Reads for customer pages: shops with what their pages need already loaded.
+
+Opening hours and closures are prefetched so that `shops.hours` can say
+"open now" for every shop without a query per shop.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.utils import timezone
+
+from comptoir.domain.cities.models import City
+from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS
+from comptoir.domain.shops.models import Closure, OpeningHours, Shop, Trade
+
+# The storefront lists trades in the order they are declared (food first), not
+# alphabetically: an alphabetical order would change with the language.
+TRADE_ORDER = Case(
+    *(When(trade=value, then=Value(index)) for index, value in enumerate(Trade.values)),
+    default=Value(len(Trade.values)),
+    output_field=IntegerField(),
+)
+
+
+def live_cities() -> QuerySet[City]:
+    """Cities customers can see.
+
+    Lives here until the cities domain grows a selectors module of its own.
+    """
+    return City.objects.filter(is_live=True).order_by("name")
+
+
+def city_for_storefront(city_slug: str) -> City:
+    """A live city by slug; raises `City.DoesNotExist` otherwise."""
+    return live_cities().get(slug=city_slug)
+
+
+def _hours_prefetch() -> Prefetch:
+    return Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+
+
+def _closures_prefetch(*, from_day: date, until_day: date | None = None) -> Prefetch:
+    closures = Closure.objects.filter(ends_on__gte=from_day)
+    if until_day is not None:
+        closures = closures.filter(starts_on__lte=until_day)
+    return Prefetch("closures", queryset=closures.order_by("starts_on"))
+
+
+def shops_for_city_home(
+    city: City, *, now: datetime | None = None, query: str = ""
+) -> QuerySet[Shop]:
+    """Published shops of `city` by trade then name, ready for `shops.hours`.
+
+    Only closures that can matter for the next 14 days are prefetched: enough
+    to say "open now" or "opens Monday at 7:30". `query` narrows the list to
+    shops whose name or tagline contains it (the real search comes later).
+    """
+    today = (now or timezone.now()).astimezone(city.zone).date()
+    shops = Shop.objects.filter(city=city, is_active=True)
+    if query:
+        shops = shops.filter(Q(name__icontains=query) | Q(tagline__icontains=query))
+    return (
+        shops.select_related("city")
+        .prefetch_related(
+            _hours_prefetch(),
+            _closures_prefetch(from_day=today, until_day=today + timedelta(days=LOOK_AHEAD_DAYS)),
+        )
+        .order_by(TRADE_ORDER, "name", "pk")
+    )
+
+
+def shop_for_storefront(city_slug: str, shop_slug: str, *, now: datetime | None = None) -> Shop:
+    """A published shop of a live city, with its hours and upcoming closures loaded.
+
+    Raises `Shop.DoesNotExist` for an unknown or unpublished shop, or a city
+    that is not live.
+    """
+    shop = Shop.objects.select_related("city").get(
+        city__slug=city_slug, city__is_live=True, slug=shop_slug, is_active=True
+    )
+    today = (now or timezone.now()).astimezone(shop.city.zone).date()
+    prefetch_related_objects([shop], _hours_prefetch(), _closures_prefetch(from_day=today))
+    return shop

@@ -1,0 +1,74 @@
+"""A shop's catalogue as the shop page shows it."""
+
+from decimal import Decimal
+
+import pytest
+
+from comptoir.domain.catalogue.selectors import products_for_shop_page
+from tests.factories import make_category, make_product, make_shop
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_groups_products_by_category_in_position_order(shop):
+    breads = make_category(shop, name="Pains", position=1)
+    cakes = make_category(shop, name="Gâteaux", position=2)
+    viennoiseries = make_category(shop, name="Viennoiseries", position=0)
+    croissant = make_product(shop, name="Croissant", category=viennoiseries)
+    baguette = make_product(shop, name="Baguette", category=breads)
+    flan = make_product(shop, name="Flan", category=cakes)
+    groups = products_for_shop_page(shop)
+    assert [(g.category, g.products) for g in groups] == [
+        (viennoiseries, [croissant]),
+        (breads, [baguette]),
+        (cakes, [flan]),
+    ]
+
+
+def test_it_puts_products_without_category_in_a_final_group(shop):
+    breads = make_category(shop, name="Pains")
+    loose = make_product(shop, name="Sac en tissu")
+    baguette = make_product(shop, name="Baguette", category=breads)
+    groups = products_for_shop_page(shop)
+    assert [(g.category, g.products) for g in groups] == [(breads, [baguette]), (None, [loose])]
+
+
+def test_it_orders_products_by_position_then_name(shop):
+    breads = make_category(shop, name="Pains")
+    second = make_product(shop, name="A pain", category=breads, position=2)
+    first_b = make_product(shop, name="B pain", category=breads, position=1)
+    first_a = make_product(shop, name="A pain bis", category=breads, position=1)
+    (group,) = products_for_shop_page(shop)
+    assert group.products == [first_a, first_b, second]
+
+
+def test_it_keeps_categories_of_equal_position_apart(shop):
+    breads = make_category(shop, name="Pains", position=0)
+    cakes = make_category(shop, name="Gâteaux", position=0)
+    baguette = make_product(shop, name="Baguette", category=breads)
+    flan = make_product(shop, name="Flan", category=cakes)
+    groups = products_for_shop_page(shop)
+    assert [(g.category, g.products) for g in groups] == [(cakes, [flan]), (breads, [baguette])]
+
+
+def test_it_leaves_out_products_not_on_sale_and_other_shops_products(shop):
+    on_sale = make_product(shop, name="Baguette")
+    make_product(shop, name="Bûche de Noël", is_active=False)
+    make_product(make_shop(shop.city), name="Ailleurs")
+    (group,) = products_for_shop_page(shop)
+    assert group.products == [on_sale]
+
+
+def test_it_returns_no_group_for_an_empty_catalogue(shop):
+    assert products_for_shop_page(shop) == []
+
+
+@pytest.mark.parametrize("product_count", [3, 30])
+def test_it_loads_the_catalogue_in_one_query(shop, product_count, django_assert_num_queries):
+    categories = [make_category(shop, position=i) for i in range(3)]
+    for i in range(product_count):
+        make_product(shop, category=categories[i % 3] if i % 4 else None, price=Decimal("2.10"))
+    with django_assert_num_queries(1):
+        groups = products_for_shop_page(shop)
+        names = [p.category.name if p.category else "" for g in groups for p in g.products]
+    assert len(names) == product_count

@@ -1,0 +1,128 @@
+"""Shops for customer pages: what is listed, in which order, with how many queries."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from comptoir.domain.cities.models import City
+from comptoir.domain.shops.models import Closure, Shop, Trade
+from comptoir.domain.shops.selectors import (
+    city_for_storefront,
+    live_cities,
+    shop_for_storefront,
+    shops_for_city_home,
+)
+from tests.factories import make_city, make_opening_hours, make_shop
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 6, 9, 8, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris
+
+
+def test_it_lists_only_published_shops_of_the_city(city):
+    listed = make_shop(city, name="Au Bon Pain")
+    make_shop(city, name="Fermé", is_active=False)
+    make_shop(make_city(), name="Ailleurs")
+    assert list(shops_for_city_home(city, now=NOW)) == [listed]
+
+
+def test_it_orders_shops_by_trade_then_name(city):
+    cheese = make_shop(city, name="Fromagerie", trade=Trade.CHEESE)
+    bakery_b = make_shop(city, name="B Boulangerie", trade=Trade.BAKERY)
+    bakery_a = make_shop(city, name="A Boulangerie", trade=Trade.BAKERY)
+    butcher = make_shop(city, name="Boucherie", trade=Trade.BUTCHER)
+    # Declaration order of Trade: bakery, pastry, chocolate, butcher, cheese…
+    assert list(shops_for_city_home(city, now=NOW)) == [bakery_a, bakery_b, butcher, cheese]
+
+
+def test_it_filters_by_name_or_tagline_ignoring_case(city):
+    by_name = make_shop(city, name="Fromagerie Dupont")
+    by_tagline = make_shop(city, name="Chez Paul", tagline="Pains et FROMAGES affinés")
+    make_shop(city, name="Boucherie")
+    assert list(shops_for_city_home(city, now=NOW, query="fromage")) == [by_tagline, by_name]
+
+
+def test_it_prefetches_only_closures_of_the_next_fourteen_days(city):
+    shop = make_shop(city)
+    past = Closure.objects.create(shop=shop, starts_on=date(2026, 6, 1), ends_on=date(2026, 6, 8))
+    current = Closure.objects.create(
+        shop=shop, starts_on=date(2026, 6, 1), ends_on=date(2026, 6, 9)
+    )
+    soon = Closure.objects.create(shop=shop, starts_on=date(2026, 6, 23), ends_on=date(2026, 6, 30))
+    Closure.objects.create(shop=shop, starts_on=date(2026, 6, 24), ends_on=date(2026, 6, 30))
+    (listed,) = shops_for_city_home(city, now=NOW)
+    assert list(listed.closures.all()) == [current, soon]
+    assert past not in listed.closures.all()
+
+
+@pytest.mark.parametrize("shop_count", [3, 30])
+def test_it_loads_the_home_in_a_fixed_number_of_queries(
+    city, shop_count, django_assert_num_queries
+):
+    for _ in range(shop_count):
+        shop = make_shop(city)
+        make_opening_hours(shop, 1, "07:30", "13:00")
+        make_opening_hours(shop, 1, "15:00", "19:30")
+        Closure.objects.create(shop=shop, starts_on=date(2026, 6, 10), ends_on=date(2026, 6, 10))
+    with django_assert_num_queries(3):  # shops with their city, hours, closures
+        shops = list(shops_for_city_home(city, now=NOW))
+        for shop in shops:
+            assert shop.city.zone.key == "Europe/Paris"
+            assert len(shop.opening_hours.all()) == 2
+            assert len(shop.closures.all()) == 1
+    assert len(shops) == shop_count
+
+
+def test_it_finds_a_published_shop_by_city_and_shop_slug(city):
+    shop = make_shop(city, slug="au-bon-pain")
+    assert shop_for_storefront("rouen", "au-bon-pain", now=NOW) == shop
+
+
+def test_it_refuses_an_unpublished_shop(city):
+    make_shop(city, slug="cachee", is_active=False)
+    with pytest.raises(Shop.DoesNotExist):
+        shop_for_storefront("rouen", "cachee", now=NOW)
+
+
+def test_it_refuses_a_shop_of_another_city(city):
+    make_shop(make_city(slug="caen"), slug="au-bon-pain")
+    with pytest.raises(Shop.DoesNotExist):
+        shop_for_storefront("rouen", "au-bon-pain", now=NOW)
+
+
+def test_it_refuses_a_shop_of_a_city_that_is_not_live():
+    make_shop(make_city(slug="le-havre", is_live=False), slug="au-bon-pain")
+    with pytest.raises(Shop.DoesNotExist):
+        shop_for_storefront("le-havre", "au-bon-pain", now=NOW)
+
+
+def test_it_loads_a_shop_with_hours_and_upcoming_closures_in_three_queries(
+    city, django_assert_num_queries
+):
+    shop = make_shop(city, slug="au-bon-pain")
+    make_opening_hours(shop, 2, "07:30", "13:00")
+    make_opening_hours(shop, 1, "07:30", "13:00")
+    Closure.objects.create(shop=shop, starts_on=date(2026, 6, 1), ends_on=date(2026, 6, 8))
+    later = Closure.objects.create(shop=shop, starts_on=date(2026, 8, 1), ends_on=date(2026, 8, 20))
+    with django_assert_num_queries(3):
+        loaded = shop_for_storefront("rouen", "au-bon-pain", now=NOW)
+        assert [h.weekday for h in loaded.opening_hours.all()] == [1, 2]
+        assert list(loaded.closures.all()) == [later]
+        assert loaded.city.name == "Rouen"
+
+
+def test_it_lists_live_cities_by_name():
+    make_city(name="Rouen")
+    caen = make_city(name="Caen")
+    make_city(name="Le Havre", is_live=False)
+    assert [c.name for c in live_cities()] == [caen.name, "Rouen"]
+
+
+def test_it_finds_a_live_city_by_slug(city):
+    assert city_for_storefront("rouen") == city
+
+
+def test_it_refuses_a_city_that_is_not_live():
+    make_city(slug="le-havre", is_live=False)
+    with pytest.raises(City.DoesNotExist):
+        city_for_storefront("le-havre")
