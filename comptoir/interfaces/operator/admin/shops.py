@@ -1,0 +1,121 @@
+"""Shops: onboarding, opening hours, closures, staff and catalogue shelves."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from comptoir.domain.catalogue.models import Category
+from comptoir.domain.shops.models import Closure, Membership, OpeningHours, Role, Shop
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+    fields = ("name", "position")
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "city",
+        "trade",
+        "locality",
+        "is_paused",
+        "is_active",
+        "product_count",
+        "owners",
+    )
+    list_filter = ("city", "trade", "is_paused", "is_active", "delivery_enabled", "collect_enabled")
+    list_select_related = ("city",)
+    search_fields = ("name", "street", "postal_code", "email", "phone")
+    autocomplete_fields = ("city",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (OpeningHoursInline, ClosureInline, MembershipInline, CategoryInline)
+    actions = ("pause_orders", "resume_orders")
+    fieldsets = (
+        (
+            _("Identity"),
+            {"fields": ("city", "name", "slug", "trade", "tagline", "description", "photo")},
+        ),
+        (_("Contact"), {"fields": ("phone", "email")}),
+        (
+            _("Address and coordinates"),
+            {"fields": ("street", "postal_code", "locality", "latitude", "longitude")},
+        ),
+        (
+            _("Click & collect"),
+            {"fields": ("collect_enabled", "slot_minutes", "slot_capacity", "lead_time_minutes")},
+        ),
+        (
+            _("Delivery"),
+            {
+                "fields": (
+                    "delivery_enabled",
+                    "delivery_fee",
+                    "delivery_minimum",
+                    "delivery_radius_km",
+                )
+            },
+        ),
+        (_("Status"), {"fields": ("is_paused", "is_active", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Shop]:
+        owners = Membership.objects.filter(role=Role.OWNER).select_related("user").order_by("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(product_count=Count("products"))
+            .prefetch_related(Prefetch("memberships", queryset=owners, to_attr="owner_memberships"))
+        )
+
+    @admin.display(description=_("products"), ordering="product_count")
+    def product_count(self, shop: Shop) -> int:
+        return shop.product_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("owners"))
+    def owners(self, shop: Shop) -> str:
+        memberships: list[Membership] = shop.owner_memberships  # type: ignore[attr-defined]
+        return ", ".join(m.user.email for m in memberships)
+
+    # To be replaced by the shop services (shop_pause / shop_resume) once they
+    # exist, so that pausing from here also notifies whoever the service notifies.
+    @admin.action(description=_("Pause orders of the selected shops"))
+    def pause_orders(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
+        count = queryset.update(is_paused=True)
+        message = ngettext(
+            "Orders paused for %(count)d shop.", "Orders paused for %(count)d shops.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Resume orders of the selected shops"))
+    def resume_orders(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
+        count = queryset.update(is_paused=False)
+        message = ngettext(
+            "Orders resumed for %(count)d shop.", "Orders resumed for %(count)d shops.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
