@@ -51,7 +51,10 @@ def make_shop(city: City | None = None, **fields: Any) -> Shop:
 
 def make_opening_hours(shop: Shop, weekday: int, opens: str, closes: str) -> OpeningHours:
     return OpeningHours.objects.create(
-        shop=shop, weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes)
+        shop=shop,
+        weekday=weekday,
+        opens=time.fromisoformat(opens),
+        closes=time.fromisoformat(closes),
     )
 
 

@@ -80,7 +80,7 @@ class AllergenFormField(forms.TypedMultipleChoiceField):
             return [int(a) for a in Allergen(value).members()]
         return value
 
-    def clean(self, value: Any) -> Allergen:  # type: ignore[override]
+    def clean(self, value: Any) -> Allergen:
         cleaned = super().clean(value) or []
         return Allergen(sum(cleaned))
 
@@ -113,7 +113,7 @@ class AllergenSetField(models.PositiveIntegerField):
         value = super().get_prep_value(value)
         return None if value is None else int(value)
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         kwargs["form_class"] = AllergenFormField
         kwargs.pop("choices_form_class", None)
         return models.Field.formfield(self, **kwargs)

@@ -1,0 +1,100 @@
+# Comptoir — every task a developer, CI or an operator runs. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+export PORT
+# Forces pytest's SQLite run onto SQLite whatever DATABASE_URL says.
+SQLITE_ENV := env -u DATABASE_URL
+PYTEST_ARGS ?=
+# `make PYTHON=/path/to/python3.13 …` picks the interpreter for the virtualenv.
+ifdef PYTHON
+export PYTHON
+endif
+
+.PHONY: help run test lint format typecheck migrations-check test-sqlite test-postgres \
+        test-browser demo demo-large messages lock install dev-install clean
+
+help: ## List every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# --- environment ---------------------------------------------------------------
+
+$(PY):
+	@py=$$(tools/find-python) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	@touch $@ $(VENV)/.base-installed
+
+install: $(VENV)/.base-installed ## Create the virtualenv with the pinned runtime dependencies
+
+dev-install: $(VENV)/.dev-installed ## Same, plus test and lint tooling
+
+lock: | $(VENV)/.dev-installed ## Re-pin requirements/*.txt (with hashes) from requirements/*.in
+	cd requirements && ../$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o base.txt base.in
+	cd requirements && ../$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
+
+# --- running -------------------------------------------------------------------
+
+run: $(VENV)/.base-installed ## Migrate, load the demo city if empty, serve on http://127.0.0.1:$PORT with the task worker
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_city --if-empty
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	exec $(MANAGE) serve --port $(PORT)
+
+demo: $(VENV)/.base-installed ## (Re)generate the demo city of Rouen from scratch
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_city --reset
+
+demo-large: $(VENV)/.base-installed ## Benchmark-sized city: 1,600 shops x 60 products
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_city --reset --shops 1600 --products-per-shop 60
+
+# --- quality gates -------------------------------------------------------------
+
+test: $(VENV)/.dev-installed lint typecheck migrations-check test-sqlite test-postgres ## Lint, type-check, migrations check, then the suite on SQLite and PostgreSQL
+
+lint: $(VENV)/.dev-installed ## ruff lint + format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(VENV)/.dev-installed ## mypy with django-stubs
+	$(VENV)/bin/mypy .
+
+migrations-check: $(VENV)/.dev-installed ## Fail if a model change lacks its migration
+	$(SQLITE_ENV) $(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.dev-installed ## The pytest suite on SQLite
+	@echo "== pytest on SQLite =="
+	$(SQLITE_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.dev-installed ## The pytest suite on PostgreSQL (DATABASE_URL or 127.0.0.1:5432)
+	@url=$$(VENV_PYTHON=$(PY) tools/postgres-url) || { \
+	  if [ "$${CI:-}" = "true" ]; then echo "PostgreSQL is required under CI=true and none is reachable." >&2; exit 1; fi; \
+	  echo "PostgreSQL not reachable (DATABASE_URL or 127.0.0.1:5432): PostgreSQL tests skipped."; exit 0; }; \
+	echo "== pytest on PostgreSQL ($$url) =="; \
+	DATABASE_URL=$$url $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.dev-installed ## Only the Chromium browser tests (SQLite)
+	$(SQLITE_ENV) $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+messages: $(VENV)/.dev-installed ## Extract translatable strings into the .po files and compile them (needs gettext)
+	$(MANAGE) makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+clean: ## Remove the virtualenv, caches and the local database (keeps nothing)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
