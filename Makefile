@@ -93,7 +93,7 @@ test-browser: $(VENV)/.dev-installed ## Only the Chromium browser tests (SQLite)
 	$(SQLITE_ENV) $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 messages: $(VENV)/.dev-installed ## Extract translatable strings into the .po files and compile them (needs gettext)
-	$(MANAGE) makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean: ## Remove the virtualenv, caches and the local database (keeps nothing)

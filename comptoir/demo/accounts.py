@@ -62,12 +62,20 @@ DEMO_LOGINS: list[DemoLogin] = [
 
 
 def format_demo_logins() -> str:
-    """The demo logins as an aligned block of text for a terminal."""
-    roles = [str(login.role) for login in DEMO_LOGINS]
+    """The demo logins present in the database, aligned for a terminal ("" if none)."""
+    present = set(
+        User.objects.filter(
+            email__in=[login.email for login in DEMO_LOGINS], is_active=True
+        ).values_list("email", flat=True)
+    )
+    logins = [login for login in DEMO_LOGINS if login.email in present]
+    if not logins:
+        return ""
+    roles = [str(login.role) for login in logins]
     role_width = max(len(role) for role in roles)
-    email_width = max(len(login.email) for login in DEMO_LOGINS)
+    email_width = max(len(login.email) for login in logins)
     lines = [gettext("Demo accounts:")]
-    for role, login in zip(roles, DEMO_LOGINS, strict=True):
+    for role, login in zip(roles, logins, strict=True):
         lines.append(f"  {role:<{role_width}}  {login.email:<{email_width}}  {login.password}")
     return "\n".join(lines)
 

@@ -10,7 +10,9 @@ from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.shops.models import Membership
 
 
-def test_it_formats_every_demo_login_with_its_password():
+@pytest.mark.django_db
+def test_it_formats_every_demo_login_with_its_password(shop):
+    demo_accounts_ensure(city=ROUEN, shop=shop)
     with translation.override("en"):
         text = format_demo_logins()
     assert text == (
@@ -20,6 +22,11 @@ def test_it_formats_every_demo_login_with_its_password():
         "  Shop staff  vendeur@demo.comptoir.fr    comptoir-demo\n"
         "  Operator    operateur@demo.comptoir.fr  comptoir-demo"
     )
+
+
+@pytest.mark.django_db
+def test_it_prints_nothing_when_the_demo_accounts_do_not_exist():
+    assert format_demo_logins() == ""
 
 
 @pytest.mark.django_db

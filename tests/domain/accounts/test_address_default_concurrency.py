@@ -28,7 +28,7 @@ def race_set_default(addresses: list[Address]) -> list[BaseException]:
         try:
             barrier.wait()
             address_set_default(address=address)
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+        except BaseException as error:  # collected for the assertion
             errors.append(error)
         finally:
             connection.close()

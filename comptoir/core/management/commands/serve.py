@@ -18,8 +18,6 @@ WEB_THREADS (Django threads per process, see comptoir/config/asgi.py).
 from __future__ import annotations
 
 import http.client
-import importlib
-import importlib.util
 import os
 import signal
 import subprocess
@@ -144,13 +142,9 @@ def is_serving(host: str, port: int) -> bool:
 
 
 def demo_logins() -> str:
-    """The demo log-ins to print, if the demo app provides them (it decides when)."""
-    if importlib.util.find_spec("comptoir.demo.accounts") is None:
-        return ""
-    module = importlib.import_module("comptoir.demo.accounts")
-    format_demo_logins = getattr(module, "format_demo_logins", None)
-    if format_demo_logins is None:
-        return ""
+    """The demo log-ins to print, when the demo accounts exist."""
+    from comptoir.demo.accounts import format_demo_logins
+
     try:
         return str(format_demo_logins()).strip()
     finally:
