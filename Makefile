@@ -25,7 +25,10 @@ help: ## List every target
 # --- environment ---------------------------------------------------------------
 
 $(PY):
-	@py=$$(tools/find-python) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV)
+	$(eval FOUND_PYTHON := $(shell tools/find-python 2>/dev/null))
+	$(if $(FOUND_PYTHON),,$(error Comptoir needs Python >= 3.12 and none was found: install one or set PYTHON=/path/to/python3.12+))
+	@echo "Creating $(VENV) with $(FOUND_PYTHON)"
+	@"$(FOUND_PYTHON)" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.base-installed: requirements/base.txt | $(PY)

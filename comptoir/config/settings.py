@@ -121,8 +121,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # People read times in Europe/Paris (or their city's zone); the database stores UTC.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-# COMPTOIR_LOCALE_DIR lets the translation test extract into a scratch folder.
-LOCALE_PATHS = [Path(os.environ.get("COMPTOIR_LOCALE_DIR", BASE_DIR / "comptoir" / "locale"))]
+LOCALE_PATHS = [BASE_DIR / "comptoir" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

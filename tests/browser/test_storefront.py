@@ -109,7 +109,7 @@ def test_it_browses_the_city_and_opens_a_shop_on_a_phone(
     assert page.locator("h1").inner_text() == "Rouen"
 
     titles = page.locator(".trade__title").all_inner_texts()
-    assert [" ".join(t.split()) for t in titles] == ["Bakery 2", "Butcher 1", "Cheese shop 1"]
+    assert [" ".join(t.split()) for t in titles] == ["Boulangerie 2", "Boucherie 1", "Fromagerie 1"]
     assert page.locator(".shop-card__link").all_inner_texts() == [
         "Au Bon Pain",
         "La Mie du Soir",
@@ -118,19 +118,19 @@ def test_it_browses_the_city_and_opens_a_shop_on_a_phone(
     ]
     badges = page.locator(".shop-card .badge").all_inner_texts()
     assert badges == [
-        "Open now · until 13:00",
-        "Closed · opens today at 16:00",
-        "Closed",
-        "Closed · opens tomorrow at 9:00",
+        "Ouvert · jusqu’à 13:00",
+        "Fermé · ouvre aujourd’hui à 16:00",
+        "Fermé",
+        "Fermé · ouvre demain à 9:00",
     ]
-    assert page.locator(".chip--paused").all_inner_texts() == ["Orders paused"]
+    assert page.locator(".chip--paused").all_inner_texts() == ["Commandes en pause"]
     assert page.evaluate(NO_HORIZONTAL_SCROLL) is True
     screenshot("home")
 
     with page.expect_navigation(url=f"{live_server.url}/rouen/au-bon-pain/"):
         page.locator(".shop-card", has_text="Au Bon Pain").tap()
     assert page.locator("h1").inner_text() == "Au Bon Pain"
-    assert page.locator(".shelf__title").all_inner_texts() == ["Pains", "Viennoiseries", "Other"]
+    assert page.locator(".shelf__title").all_inner_texts() == ["Pains", "Viennoiseries", "Autres"]
     assert page.locator(".product__amount").all_inner_texts() == [
         "1,30\xa0€",
         "7,90\xa0€",
@@ -140,7 +140,7 @@ def test_it_browses_the_city_and_opens_a_shop_on_a_phone(
     assert page.locator(".product--sold-out .product__name").all_inner_texts() == [
         "Croissant au beurre"
     ]
-    assert page.locator(".hours__today th").inner_text() == "Mardi\naujourd'hui"
+    assert page.locator(".hours__today th").inner_text() == "Mardi\naujourd’hui"
     assert page.evaluate(NO_HORIZONTAL_SCROLL) is True
     screenshot("shop")
 
@@ -156,6 +156,7 @@ def test_it_switches_to_english_and_back(live_server, page, console, rouen, froz
     assert page.url == f"{live_server.url}/rouen/au-bon-pain/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".product__amount").first.inner_text() == "€1.30"
+    assert page.locator(".shelf__title").last.inner_text() == "Other"
     assert page.get_by_role("button", name="EN").get_attribute("aria-pressed") == "true"
 
     with page.expect_navigation():

@@ -49,7 +49,9 @@ def test_it_accepts_a_specific_message_and_field():
 
     assert str(error) == "Closed on Sundays."
     assert error.field == "weekday"
-    assert str(DomainError()) == "This action is not possible."
+    assert str(DomainError()) == "Cette action n’est pas possible."
+    with translation.override("en"):
+        assert str(DomainError()) == "This action is not possible."
 
 
 def test_it_is_raised_and_caught_as_an_exception():

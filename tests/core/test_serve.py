@@ -192,8 +192,9 @@ def test_it_serves_pages_static_media_and_live_then_stops_cleanly(site, server):
 
     assert alive(children) == set()
     out = server.stdout.read_text()
-    assert f"Comptoir is running at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)" in out
-    assert out.rstrip().endswith("Stopped.")
+    # The console speaks the site's default language, French.
+    assert f"Comptoir est en ligne sur http://127.0.0.1:{server.port}/ (Ctrl-C pour arrêter)" in out
+    assert out.rstrip().endswith("Arrêté.")
 
 
 def test_it_stops_the_web_server_and_fails_when_the_worker_dies(server):
@@ -206,6 +207,6 @@ def test_it_stops_the_web_server_and_fails_when_the_worker_dies(server):
     assert server.process.wait(timeout=10) == 1
     assert alive(children) == set()
     assert (
-        "The task worker exited unexpectedly (exit code -9); stopped everything."
-        in server.stderr.read_text()
+        "Le processus de tâches s’est arrêté de façon inattendue (code de sortie -9)"
+        "\u202f; tout a été arrêté." in server.stderr.read_text()
     )

@@ -55,7 +55,7 @@ ALLERGEN_LABELS: dict[Allergen, Promise] = {
     Allergen.PEANUTS: _("Peanuts"),
     Allergen.SOY: _("Soy"),
     Allergen.MILK: _("Milk"),
-    Allergen.NUTS: _("Nuts"),
+    Allergen.NUTS: _("Tree nuts"),
     Allergen.CELERY: _("Celery"),
     Allergen.MUSTARD: _("Mustard"),
     Allergen.SESAME: _("Sesame"),

@@ -104,7 +104,9 @@ class Product(models.Model):
         choices=[(Decimal(v), label) for v, label in VatRate.choices],
         default=Decimal(VatRate.REDUCED),
     )
-    unit = models.CharField(_("sold by"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    unit = models.CharField(
+        _("unit of sale"), max_length=10, choices=Unit.choices, default=Unit.PIECE
+    )
     allergens = AllergenSetField(_("allergens"))
     photo = models.ImageField(_("photo"), upload_to="products/", blank=True)
     stock = models.PositiveIntegerField(

@@ -47,7 +47,7 @@ def test_it_refuses_an_email_that_differs_only_in_case(operator_client):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "email": ["A user with this e-mail address already exists."]
+        "email": ["Un utilisateur avec cette adresse e-mail existe déjà."]
     }
     assert User.objects.filter(email__iexact="anne.martin@example.fr").count() == 1
 

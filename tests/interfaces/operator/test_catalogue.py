@@ -128,7 +128,7 @@ def test_it_refuses_a_category_of_another_shop(operator_client, shop):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "category": ["Choose a category of this shop."]
+        "category": ["Choisissez une catégorie de cette boutique."]
     }
     assert not Product.objects.exists()
 

@@ -128,7 +128,9 @@ def test_it_pauses_orders_of_the_selected_shops(operator_client, city):
 
     paused = dict(Shop.objects.values_list("pk", "is_paused"))
     assert paused == {first.pk: True, second.pk: True, untouched.pk: False}
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Orders paused for 2 shops."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Commandes mises en pause pour 2 boutiques."
+    ]
 
 
 def test_it_resumes_orders_of_the_selected_shops(operator_client, city):
@@ -143,7 +145,9 @@ def test_it_resumes_orders_of_the_selected_shops(operator_client, city):
         paused.pk: False,
         still_paused.pk: True,
     }
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Orders resumed for 1 shop."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Commandes reprises pour 1 boutique."
+    ]
 
 
 def test_it_shows_hours_closures_staff_and_shelves_inline(operator_client, shop):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from tests.factories import make_category, make_membership, make_product, make_shop, make_user
@@ -36,9 +37,12 @@ def one_of_each(city):
 
 
 def test_it_brands_the_site():
-    assert str(admin.site.site_header) == "Comptoir — operator"
-    assert str(admin.site.site_title) == "Comptoir operator"
-    assert str(admin.site.index_title) == "Back office"
+    with translation.override("en"):
+        assert str(admin.site.site_header) == "Comptoir — operator"
+        assert str(admin.site.site_title) == "Comptoir operator"
+        assert str(admin.site.index_title) == "Back office"
+    with translation.override("fr"):
+        assert str(admin.site.site_header) == "Comptoir — opérateur"
 
 
 def test_it_serves_the_back_office_under_operator():
@@ -68,7 +72,7 @@ def test_it_speaks_french_by_default(operator_client):
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "fr"
     html = response.content.decode()
-    assert "Comptoir — operator" in html
+    assert "Comptoir — opérateur" in html
     assert "Déconnexion" in html
     assert "Ajouter" in html
     assert "Log out" not in html

@@ -96,8 +96,7 @@ def test_it_names_the_weekday_of_the_next_opening_in_french(client, city, freeze
     shop = make_shop(city)
     make_opening_hours(shop, 5, "08:00", "12:00")
     html = client.get("/rouen/").content.decode()
-    # The French catalogue is written later; Django already knows French weekdays.
-    assert '<span class="badge badge--closed">Closed · opens samedi at 8:00</span>' in html
+    assert '<span class="badge badge--closed">Fermé · ouvre samedi à 8:00</span>' in html
 
 
 def test_it_filters_shops_by_name_or_tagline(client, city):

@@ -121,7 +121,7 @@ def test_it_shows_products_by_category_with_french_prices(client, bakery):
     make_product(bakery, name="Sac à pain", price=Decimal("4.00"))
     html = client.get("/rouen/au-bon-pain/").content.decode()
     shelves = re.findall(r'<h3 class="shelf__title"[^>]*>(.*?)</h3>', html)
-    assert shelves == ["Viennoiseries", "Pains", "Other"]
+    assert shelves == ["Viennoiseries", "Pains", "Autres"]
     assert '<span class="product__amount">1,30\xa0€</span>' in html
     assert '<span class="product__amount">1,10\xa0€</span>' in html
 
