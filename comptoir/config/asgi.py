@@ -25,6 +25,21 @@ from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
 LIVE_PREFIX = "/live/"
 
 
+def as_coroutine(channel: Any) -> Any:
+    """Wrap an ASGI receive/send so that each call returns a real coroutine.
+
+    granian's receive() returns a Rust awaitable, not a coroutine, and a2wsgi
+    hands it to asyncio.run_coroutine_threadsafe(), which accepts coroutines
+    only: without this, Django could not read any request body (every POST
+    was a 500).
+    """
+
+    async def call(*args: Any) -> Any:
+        return await channel(*args)
+
+    return call
+
+
 class Router:
     """Dispatch one ASGI connection to the pages app or the live app."""
 
@@ -39,7 +54,7 @@ class Router:
             if path.startswith(LIVE_PREFIX) or path == LIVE_PREFIX.rstrip("/"):
                 await self.live(scope, receive, send)
             else:
-                await self.pages(scope, receive, send)
+                await self.pages(scope, as_coroutine(receive), as_coroutine(send))
         elif kind == "lifespan":
             await self.lifespan(receive, send)
         elif kind == "websocket":

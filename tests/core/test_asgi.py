@@ -100,6 +100,39 @@ def test_it_sends_pages_to_django_through_wsgi():
     assert exchange.complete
 
 
+class Awaitable:
+    """An awaitable that is not a coroutine, as granian's Rust receive() returns."""
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+
+    def __await__(self):
+        yield from asyncio.sleep(0).__await__()
+        return self.value
+
+
+def test_it_reads_a_posted_body_from_a_server_whose_receive_is_not_a_coroutine():
+    body = b"language=en&next=/rouen/"
+    exchange = Exchange.http(build_application(web_threads=1), "/i18n/setlang/", method="POST")
+    exchange.scope["headers"] += [
+        (b"content-type", b"application/x-www-form-urlencoded"),
+        (b"content-length", str(len(body)).encode()),
+        # A well-formed CSRF cookie makes Django read the form to compare tokens.
+        (b"cookie", b"csrftoken=" + b"a" * 32),
+    ]
+    exchange.incoming = asyncio.Queue()
+    exchange.incoming.put_nowait({"type": "http.request", "body": body, "more_body": False})
+    plain_receive = exchange.receive
+    exchange.receive = lambda: Awaitable(plain_receive.__self__.incoming.get_nowait())  # type: ignore[method-assign]
+
+    asyncio.run(exchange.run())
+
+    # Django read the form: CSRF refuses it (403), where an unreadable body was a 500.
+    assert exchange.status == 403
+    assert b"CSRF" in exchange.body
+    assert exchange.complete
+
+
 def test_it_streams_heartbeats_on_live_ping(fast_heartbeat):
     exchange = Exchange.http(build_application(), "/live/ping")
 

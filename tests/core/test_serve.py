@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -25,6 +26,8 @@ import pytest
 from django.conf import settings
 
 MANAGE_PY = str(Path(settings.BASE_DIR) / "manage.py")
+OPERATOR_EMAIL = "operateur@example.fr"
+OPERATOR_PASSWORD = "un-mot-de-passe-solide"
 
 
 @dataclass
@@ -71,8 +74,16 @@ def site(tmp_path_factory) -> Iterator[Site]:
         "LIVE_HEARTBEAT_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run([sys.executable, MANAGE_PY, *command, "-v0"], env=env, check=True)
+    for command in (
+        ["migrate", "--noinput"],
+        ["collectstatic", "--noinput"],
+        ["createsuperuser", "--noinput", f"--email={OPERATOR_EMAIL}"],
+    ):
+        subprocess.run(
+            [sys.executable, MANAGE_PY, *command, "-v0"],
+            env=env | {"DJANGO_SUPERUSER_PASSWORD": OPERATOR_PASSWORD},
+            check=True,
+        )
     yield Site(env=env, var_dir=var_dir)
     if scratch_db is not None:
         run_on_maintenance_db(test_run_url, f'DROP DATABASE IF EXISTS "{scratch_db}" WITH (FORCE)')
@@ -195,6 +206,42 @@ def test_it_serves_pages_static_media_and_live_then_stops_cleanly(site, server):
     # The console speaks the site's default language, French.
     assert f"Comptoir est en ligne sur http://127.0.0.1:{server.port}/ (Ctrl-C pour arrêter)" in out
     assert out.rstrip().endswith("Arrêté.")
+
+
+def test_it_logs_an_operator_in_with_a_form_post(server):
+    server.wait_until_healthy()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    conn.request("GET", "/operator/login/")
+    page = conn.getresponse()
+    html = page.read().decode()
+    cookie = page.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert (page.status, cookie.startswith("csrftoken="), token is not None) == (200, True, True)
+
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "username": OPERATOR_EMAIL,
+            "password": OPERATOR_PASSWORD,
+            "next": "/operator/",
+        }
+    )
+    conn.request(
+        "POST",
+        "/operator/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"http://127.0.0.1:{server.port}/operator/login/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+
+    assert (response.status, response.getheader("Location")) == (302, "/operator/")
+    assert "sessionid=" in response.getheader("Set-Cookie", "")
 
 
 def test_it_stops_the_web_server_and_fails_when_the_worker_dies(server):
