@@ -122,8 +122,8 @@ def test_it_reads_a_posted_body_from_a_server_whose_receive_is_not_a_coroutine()
     ]
     exchange.incoming = asyncio.Queue()
     exchange.incoming.put_nowait({"type": "http.request", "body": body, "more_body": False})
-    plain_receive = exchange.receive
-    exchange.receive = lambda: Awaitable(plain_receive.__self__.incoming.get_nowait())  # type: ignore[method-assign]
+    queue = exchange.incoming
+    exchange.receive = lambda: Awaitable(queue.get_nowait())  # type: ignore[method-assign,assignment,return-value]
 
     asyncio.run(exchange.run())
 
