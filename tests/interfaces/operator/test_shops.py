@@ -162,40 +162,41 @@ def test_it_shows_hours_closures_staff_and_shelves_inline(operator_client, shop)
     assert len(formsets["memberships"].forms) == 1
 
 
+def new_shop_form(city) -> dict[str, str]:
+    return {
+        "city": str(city.pk),
+        "name": "Le Fournil",
+        "slug": "le-fournil",
+        "trade": "bakery",
+        "street": "3 place du Vieux-Marché",
+        "postal_code": "76000",
+        "locality": "Rouen",
+        "latitude": "49.442900",
+        "longitude": "1.088000",
+        "collect_enabled": "on",
+        "slot_minutes": "15",
+        "slot_capacity": "4",
+        "lead_time_minutes": "30",
+        "delivery_fee": "0.00",
+        "delivery_minimum": "0.00",
+        "delivery_radius_km": "3.00",
+        "is_active": "on",
+        "opening_hours-TOTAL_FORMS": "1",
+        "opening_hours-INITIAL_FORMS": "0",
+        "opening_hours-0-weekday": "1",
+        "opening_hours-0-opens": "07:00",
+        "opening_hours-0-closes": "13:00",
+        "closures-TOTAL_FORMS": "0",
+        "closures-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "categories-TOTAL_FORMS": "0",
+        "categories-INITIAL_FORMS": "0",
+    }
+
+
 def test_it_saves_a_new_shop_with_its_opening_hours(operator_client, city):
-    response = operator_client.post(
-        reverse("admin:shops_shop_add"),
-        {
-            "city": str(city.pk),
-            "name": "Le Fournil",
-            "slug": "le-fournil",
-            "trade": "bakery",
-            "street": "3 place du Vieux-Marché",
-            "postal_code": "76000",
-            "locality": "Rouen",
-            "latitude": "49.442900",
-            "longitude": "1.088000",
-            "collect_enabled": "on",
-            "slot_minutes": "15",
-            "slot_capacity": "4",
-            "lead_time_minutes": "30",
-            "delivery_fee": "0.00",
-            "delivery_minimum": "0.00",
-            "delivery_radius_km": "3.00",
-            "is_active": "on",
-            "opening_hours-TOTAL_FORMS": "1",
-            "opening_hours-INITIAL_FORMS": "0",
-            "opening_hours-0-weekday": "1",
-            "opening_hours-0-opens": "07:00",
-            "opening_hours-0-closes": "13:00",
-            "closures-TOTAL_FORMS": "0",
-            "closures-INITIAL_FORMS": "0",
-            "memberships-TOTAL_FORMS": "0",
-            "memberships-INITIAL_FORMS": "0",
-            "categories-TOTAL_FORMS": "0",
-            "categories-INITIAL_FORMS": "0",
-        },
-    )
+    response = operator_client.post(reverse("admin:shops_shop_add"), new_shop_form(city))
 
     assert response.status_code == 302
     shop = Shop.objects.get(slug="le-fournil")
@@ -203,3 +204,21 @@ def test_it_saves_a_new_shop_with_its_opening_hours(operator_client, city):
     assert list(shop.opening_hours.values_list("weekday", "opens", "closes")) == [
         (1, time(7, 0), time(13, 0))
     ]
+
+
+def test_it_never_moves_a_shop_to_another_city(operator_client, city):
+    operator_client.post(reverse("admin:shops_shop_add"), new_shop_form(city))
+    shop = Shop.objects.get(slug="le-fournil")
+    product = make_product(shop)
+    elsewhere = make_city(slug="le-havre")
+    form = new_shop_form(elsewhere) | {
+        "name": "Le Fournil du Havre",
+        "opening_hours-TOTAL_FORMS": "0",
+    }
+
+    response = operator_client.post(reverse("admin:shops_shop_change", args=[shop.pk]), form)
+
+    assert response.status_code == 302
+    shop.refresh_from_db()
+    product.refresh_from_db()
+    assert (shop.name, shop.city, product.city) == ("Le Fournil du Havre", city, city)

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from comptoir.domain.catalogue.models import Category
 from comptoir.domain.shops.models import Closure, Membership, OpeningHours, Role, Shop
+from comptoir.domain.shops.services import shop_pause, shop_resume
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -54,6 +55,13 @@ class ShopAdmin(admin.ModelAdmin):
     autocomplete_fields = ("city",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Shop | None = None) -> tuple[str, ...]:
+        # A shop never moves city: its products, and later its orders, carry
+        # the city too (for sharding). A shop that moves is a new shop.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "city") if obj is not None else fields
+
     inlines = (OpeningHoursInline, ClosureInline, MembershipInline, CategoryInline)
     actions = ("pause_orders", "resume_orders")
     fieldsets = (
@@ -102,11 +110,13 @@ class ShopAdmin(admin.ModelAdmin):
         memberships: list[Membership] = shop.owner_memberships  # type: ignore[attr-defined]
         return ", ".join(m.user.email for m in memberships)
 
-    # To be replaced by the shop services (shop_pause / shop_resume) once they
-    # exist, so that pausing from here also notifies whoever the service notifies.
+    # Through the shop services, so pausing here does what pausing anywhere does.
     @admin.action(description=_("Pause orders of the selected shops"))
     def pause_orders(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
-        count = queryset.update(is_paused=True)
+        shops = list(queryset.order_by("pk"))
+        for shop in shops:
+            shop_pause(shop=shop)
+        count = len(shops)
         message = ngettext(
             "Orders paused for %(count)d shop.", "Orders paused for %(count)d shops.", count
         )
@@ -114,7 +124,10 @@ class ShopAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resume orders of the selected shops"))
     def resume_orders(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
-        count = queryset.update(is_paused=False)
+        shops = list(queryset.order_by("pk"))
+        for shop in shops:
+            shop_resume(shop=shop)
+        count = len(shops)
         message = ngettext(
             "Orders resumed for %(count)d shop.", "Orders resumed for %(count)d shops.", count
         )
