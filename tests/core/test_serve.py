@@ -258,3 +258,16 @@ def test_it_stops_the_web_server_and_fails_when_the_worker_dies(server):
         "Le processus de tâches s’est arrêté de façon inattendue (code de sortie -9)"
         "\u202f; tout a été arrêté." in server.stderr.read_text()
     )
+
+
+def test_its_children_stop_when_serve_itself_is_killed(server):
+    server.wait_until_healthy()
+    children = server.wait_for_children(3)
+
+    server.process.kill()  # SIGKILL: serve gets no chance to stop them itself
+    server.process.wait()
+
+    deadline = time.monotonic() + 10
+    while alive(children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive(children) == set()

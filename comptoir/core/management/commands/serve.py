@@ -17,6 +17,7 @@ WEB_THREADS (Django threads per process, see comptoir/config/asgi.py).
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import os
 import signal
@@ -52,7 +53,11 @@ class Child:
         # then stops each child exactly once (a second signal makes db_worker
         # abandon its current task).
         self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            self.args, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0
+            self.args,
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            process_group=0,
+            preexec_fn=die_with_parent(os.getpid()),  # serve runs no threads
         )
 
     @property
@@ -62,6 +67,27 @@ class Child:
     def terminate(self) -> None:
         if self.exit_code is None and self.process is not None:
             self.process.terminate()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> Any:
+    """A pre-exec hook: on Linux the child gets SIGTERM if `serve` dies, even by SIGKILL.
+
+    Without it a killed `serve` would leave granian and the worker running,
+    holding the port. Elsewhere it does nothing.
+    """
+
+    def hook() -> None:
+        if not sys.platform.startswith("linux"):
+            return
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # `serve` died before prctl took effect
+            os._exit(1)
+
+    return hook
 
 
 def stop_children(children: list[Child], timeout: float = STOP_TIMEOUT) -> None:
