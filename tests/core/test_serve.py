@@ -74,9 +74,9 @@ def site(tmp_path_factory) -> Iterator[Site]:
         "LIVE_HEARTBEAT_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
+    # No collectstatic: `serve` must collect static files itself when they are missing.
     for command in (
         ["migrate", "--noinput"],
-        ["collectstatic", "--noinput"],
         ["createsuperuser", "--noinput", f"--email={OPERATOR_EMAIL}"],
     ):
         subprocess.run(
@@ -181,6 +181,9 @@ def test_it_serves_pages_static_media_and_live_then_stops_cleanly(site, server):
     status, css = get(server.port, "/static/admin/css/base.css")
     assert (status, css[:2]) == (200, b"/*")
     assert get(server.port, "/media/shops/photo.jpg") == (200, photo)
+    status, page = get(server.port, "/")  # the city chooser, styled through the manifest
+    assert status == 200
+    assert re.search(rb'href="/static/css/comptoir\.[0-9a-f]{12}\.css"', page)
 
     live = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     live.request("GET", "/live/ping")

@@ -31,6 +31,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.tasks import task_backends
@@ -202,6 +203,10 @@ class Command(BaseCommand):
 
     def handle(self, *, host: str, port: int, no_worker: bool, **options: Any) -> None:
         verbosity = int(options["verbosity"])
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            # Pages name their CSS through the collectstatic manifest; without
+            # it every page would fail. `make run` collects on every start.
+            call_command("collectstatic", interactive=False, verbosity=0)
         workers = int(os.environ.get("WEB_WORKERS", "1"))
         if workers < 1:
             raise CommandError(_("WEB_WORKERS must be at least 1."))
