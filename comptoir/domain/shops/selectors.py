@@ -10,14 +10,18 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Case,
+    Count,
+    F,
     IntegerField,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
     prefetch_related_objects,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from comptoir.domain.cities.models import City
@@ -57,19 +61,39 @@ def _closures_prefetch(*, from_day: date, until_day: date | None = None) -> Pref
     return Prefetch("closures", queryset=closures.order_by("starts_on"))
 
 
+def _published_shops(city: City, *, query: str = "", trade: str | None = None) -> QuerySet[Shop]:
+    shops = Shop.objects.filter(city=city, is_active=True)
+    if query:
+        shops = shops.filter(Q(name__icontains=query) | Q(tagline__icontains=query))
+    if trade is not None:
+        shops = shops.filter(trade=trade)
+    return shops
+
+
 def shops_for_city_home(
-    city: City, *, now: datetime | None = None, query: str = ""
+    city: City,
+    *,
+    now: datetime | None = None,
+    query: str = "",
+    trade: str | None = None,
+    per_trade: int | None = None,
 ) -> QuerySet[Shop]:
     """Published shops of `city` by trade then name, ready for `shops.hours`.
 
     Only closures that can matter for the next 14 days are prefetched: enough
     to say "open now" or "opens Monday at 7:30". `query` narrows the list to
-    shops whose name or tagline contains it (the real search comes later).
+    shops whose name or tagline contains it (the real search comes later),
+    `trade` to one trade, and `per_trade` keeps the first shops of each trade
+    only, ranked in the database, so a city of 1,600 shops loads a screenful.
     """
     today = (now or timezone.now()).astimezone(city.zone).date()
-    shops = Shop.objects.filter(city=city, is_active=True)
-    if query:
-        shops = shops.filter(Q(name__icontains=query) | Q(tagline__icontains=query))
+    shops = _published_shops(city, query=query, trade=trade)
+    if per_trade is not None:
+        shops = shops.annotate(
+            rank_in_trade=Window(
+                RowNumber(), partition_by=[F("trade")], order_by=[F("name").asc(), F("pk").asc()]
+            )
+        ).filter(rank_in_trade__lte=per_trade)
     return (
         shops.select_related("city")
         .prefetch_related(
@@ -78,6 +102,18 @@ def shops_for_city_home(
         )
         .order_by(TRADE_ORDER, "name", "pk")
     )
+
+
+def shop_counts_by_trade(city: City, *, query: str = "") -> dict[str, int]:
+    """How many published shops each trade has in `city` (trades with none left out)."""
+    rows = (
+        _published_shops(city, query=query)
+        .order_by()
+        .values_list("trade")
+        .annotate(count=Count("pk"))
+    )
+    counts = dict(rows)
+    return {trade: counts[trade] for trade in Trade.values if trade in counts}
 
 
 def shop_for_storefront(city_slug: str, shop_slug: str, *, now: datetime | None = None) -> Shop:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,11 +19,15 @@ from comptoir.domain.shops.models import Shop, Trade
 from comptoir.domain.shops.selectors import (
     city_for_storefront,
     live_cities,
+    shop_counts_by_trade,
     shop_for_storefront,
     shops_for_city_home,
 )
 
 SEARCH_MAX_LENGTH = 100
+# The city home shows a screenful per trade; "see all" opens the trade's list.
+HOME_SHOPS_PER_TRADE = 6
+TRADE_PAGE_SIZE = 24
 
 
 def current_time() -> datetime:
@@ -40,16 +45,25 @@ class ShopCard:
 class TradeSection:
     trade: str
     cards: list[ShopCard]
+    total: int
 
     @property
     def label(self) -> Promise:
         return Trade(self.trade).label
 
+    @property
+    def has_more(self) -> bool:
+        return self.total > len(self.cards)
 
-def trade_sections(shops: list[Shop], now: datetime) -> list[TradeSection]:
+
+def trade_sections(shops: list[Shop], now: datetime, totals: dict[str, int]) -> list[TradeSection]:
     """Shops (already ordered by trade) as one section per trade."""
     return [
-        TradeSection(trade=trade, cards=[ShopCard(s, opening_status(s, now)) for s in group])
+        TradeSection(
+            trade=trade,
+            cards=[ShopCard(s, opening_status(s, now)) for s in group],
+            total=totals.get(trade, 0),
+        )
         for trade, group in groupby(shops, key=lambda s: s.trade)
     ]
 
@@ -67,16 +81,33 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     except City.DoesNotExist as exc:
         raise Http404(city_slug) from exc
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    trade = request.GET.get("trade") or None
+    if trade is not None and trade not in Trade.values:
+        raise Http404(trade)
     now = current_time()
-    shops = list(shops_for_city_home(city, now=now, query=query))
+    counts = shop_counts_by_trade(city, query=query)
+    page = None
+    if trade is None:
+        shops = list(
+            shops_for_city_home(city, now=now, query=query, per_trade=HOME_SHOPS_PER_TRADE)
+        )
+    else:
+        page = Paginator(
+            shops_for_city_home(city, now=now, query=query, trade=trade), TRADE_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        shops = list(page.object_list)
     return render(
         request,
         "storefront/city_home.html",
         {
             "city": city,
             "query": query,
-            "sections": trade_sections(shops, now),
-            "shop_count": len(shops),
+            "trade": trade,
+            "trade_label": Trade(trade).label if trade else "",
+            "trade_counts": [(Trade(t), n) for t, n in counts.items()],
+            "sections": trade_sections(shops, now, counts),
+            "shop_count": sum(counts.values()),
+            "page": page,
         },
     )
 

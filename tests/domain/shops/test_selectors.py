@@ -9,6 +9,7 @@ from comptoir.domain.shops.models import Closure, Shop, Trade
 from comptoir.domain.shops.selectors import (
     city_for_storefront,
     live_cities,
+    shop_counts_by_trade,
     shop_for_storefront,
     shops_for_city_home,
 )
@@ -126,3 +127,39 @@ def test_it_refuses_a_city_that_is_not_live():
     make_city(slug="le-havre", is_live=False)
     with pytest.raises(City.DoesNotExist):
         city_for_storefront("le-havre")
+
+
+def test_it_keeps_the_first_shops_of_each_trade_by_name(city):
+    bakeries = [make_shop(city, name=f"Boulangerie {letter}") for letter in "DCAB"]
+    butchers = [make_shop(city, name=f"Boucherie {letter}", trade=Trade.BUTCHER) for letter in "BA"]
+
+    shops = list(shops_for_city_home(city, now=NOW, per_trade=3))
+
+    assert shops == [bakeries[2], bakeries[3], bakeries[1], butchers[1], butchers[0]]
+
+
+def test_it_lists_one_trade(city):
+    make_shop(city, name="Boulangerie A")
+    butcher = make_shop(city, name="Boucherie A", trade=Trade.BUTCHER)
+
+    assert list(shops_for_city_home(city, now=NOW, trade=Trade.BUTCHER)) == [butcher]
+
+
+def test_it_counts_published_shops_by_trade_in_declared_order(city):
+    make_shop(city, trade=Trade.CHEESE)
+    make_shop(city, trade=Trade.BAKERY)
+    make_shop(city, trade=Trade.BAKERY)
+    make_shop(city, trade=Trade.BUTCHER, is_active=False)
+    make_shop(make_city(), trade=Trade.FISH)
+
+    counts = shop_counts_by_trade(city)
+
+    assert counts == {Trade.BAKERY: 2, Trade.CHEESE: 1}
+    assert list(counts) == [Trade.BAKERY, Trade.CHEESE]
+
+
+def test_it_counts_only_shops_matching_the_query(city):
+    make_shop(city, name="Fromagerie Beauvoisine", trade=Trade.CHEESE)
+    make_shop(city, name="Boulangerie Paul", trade=Trade.BAKERY)
+
+    assert shop_counts_by_trade(city, query="fromag") == {Trade.CHEESE: 1}

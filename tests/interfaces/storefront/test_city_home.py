@@ -128,15 +128,65 @@ def test_it_answers_404_for_a_city_that_is_not_live(client):
     assert client.get("/le-havre/").status_code == 404
 
 
-@pytest.mark.parametrize("shop_count", [3, 30])
+@pytest.mark.parametrize(("shop_count", "shown"), [(3, 3), (30, 24)])  # 30: 6 per trade
 def test_it_renders_in_a_fixed_number_of_queries(
-    client, city, shop_count, django_assert_num_queries, freeze_storefront_clock
+    client, city, shop_count, shown, django_assert_num_queries, freeze_storefront_clock
 ):
     freeze_storefront_clock()
     for i in range(shop_count):
         shop = make_shop(city, trade=list(Trade.values)[i % 4])
         make_opening_hours(shop, 1, "07:30", "13:00")
         make_opening_hours(shop, 1, "15:00", "19:30")
-    with django_assert_num_queries(4):  # city, shops with city, hours, closures
+    # city, counts by trade, shops with city, hours, closures
+    with django_assert_num_queries(5):
         response = client.get("/rouen/")
-    assert len(shop_names(response.content.decode())) == shop_count
+    assert len(shop_names(response.content.decode())) == shown
+
+
+def test_it_shows_six_shops_per_trade_and_links_to_the_rest(client, city):
+    for letter in "HGFEDCBA":
+        make_shop(city, name=f"Boulangerie {letter}")
+    make_shop(city, name="Fromagerie A", trade=Trade.CHEESE)
+
+    html = english(client, "/rouen/").content.decode()
+
+    assert shop_names(html) == [f"Boulangerie {letter}" for letter in "ABCDEF"] + ["Fromagerie A"]
+    assert section_titles(html)[0] == 'Bakery <span class="trade__count">8</span>'
+    assert re.findall(r'<p class="trade__more"><a [^>]*href="([^"]+)">([^<]+)</a>', html) == [
+        ("?trade=bakery", "See all 8 · Bakery")
+    ]
+
+
+def test_it_lists_one_trade_page_by_page(client, city):
+    for n in range(30):
+        make_shop(city, name=f"Boulangerie {n:02d}")
+    make_shop(city, name="Fromagerie A", trade=Trade.CHEESE)
+
+    first = english(client, "/rouen/?trade=bakery").content.decode()
+    second = english(client, "/rouen/?trade=bakery&page=2").content.decode()
+
+    assert shop_names(first) == [f"Boulangerie {n:02d}" for n in range(24)]
+    assert shop_names(second) == [f"Boulangerie {n:02d}" for n in range(24, 30)]
+    assert '<span class="pager__status">Page 1 of 2</span>' in first
+    assert 'rel="next" href="?trade=bakery&amp;page=2"' in first
+    assert 'rel="prev" href="?trade=bakery&amp;page=1"' in second
+    assert "trade__more" not in first
+    assert 'href="?trade=bakery" aria-current="page">Bakery' in first
+
+
+def test_it_keeps_the_search_when_narrowing_to_a_trade(client, city):
+    make_shop(city, name="Fromagerie Beauvoisine", trade=Trade.CHEESE)
+    make_shop(city, name="Boulangerie du Fromage", trade=Trade.BAKERY)
+    make_shop(city, name="Boucherie Martin", trade=Trade.BUTCHER)
+
+    html = english(client, "/rouen/?q=from&trade=cheese").content.decode()
+
+    assert shop_names(html) == ["Fromagerie Beauvoisine"]
+    assert 'href="?q=from&amp;trade=bakery">Bakery <span class="shelf-nav__count">1</span>' in html
+    assert "Butcher" not in html
+
+
+def test_it_answers_404_for_an_unknown_trade(client, city):
+    make_shop(city)
+
+    assert client.get("/rouen/?trade=garage").status_code == 404
