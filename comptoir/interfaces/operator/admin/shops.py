@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
@@ -35,6 +37,14 @@ class CategoryInline(admin.TabularInline):
     model = Category
     extra = 0
     fields = ("name", "position")
+
+
+def for_each_shop(queryset: QuerySet[Shop], service: Callable[..., Shop]) -> int:
+    """Apply a shop service to every selected shop, in pk order; return how many."""
+    shops = list(queryset.order_by("pk"))
+    for shop in shops:
+        service(shop=shop)
+    return len(shops)
 
 
 @admin.register(Shop)
@@ -113,10 +123,7 @@ class ShopAdmin(admin.ModelAdmin):
     # Through the shop services, so pausing here does what pausing anywhere does.
     @admin.action(description=_("Pause orders of the selected shops"))
     def pause_orders(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
-        shops = list(queryset.order_by("pk"))
-        for shop in shops:
-            shop_pause(shop=shop)
-        count = len(shops)
+        count = for_each_shop(queryset, shop_pause)
         message = ngettext(
             "Orders paused for %(count)d shop.", "Orders paused for %(count)d shops.", count
         )
@@ -124,10 +131,7 @@ class ShopAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resume orders of the selected shops"))
     def resume_orders(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
-        shops = list(queryset.order_by("pk"))
-        for shop in shops:
-            shop_resume(shop=shop)
-        count = len(shops)
+        count = for_each_shop(queryset, shop_resume)
         message = ngettext(
             "Orders resumed for %(count)d shop.", "Orders resumed for %(count)d shops.", count
         )
