@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "comptoir.domain.cities",
     "comptoir.domain.shops",
     "comptoir.domain.catalogue",
+    "comptoir.domain.search",
+    "comptoir.domain.fulfilment",
+    "comptoir.domain.orders",
     # Tooling.
     "comptoir.demo",
 ]
