@@ -66,6 +66,10 @@ REGISTRY: dict[str, list[str]] = {
         "shops.test_constraints.test_it_refuses_two_shops_with_one_slug_in_a_city",
         "shops.test_constraints.test_it_accepts_one_slug_in_two_cities",
     ],
+    "shops_shop_slug_not_reserved": [
+        "shops.test_constraints.test_it_refuses_a_shop_slug_reserved_for_city_pages",
+        "shops.test_constraints.test_it_accepts_a_shop_slug_that_only_starts_like_a_reserved_one",
+    ],
     "shops_shop_trade_valid": ["shops.test_constraints.test_it_refuses_an_unknown_trade"],
     "shops_shop_latitude_range": [
         "shops.test_constraints.test_it_refuses_a_latitude_out_of_range",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,36 @@ from django.utils.translation import pgettext_lazy
 from comptoir.core.fields import PhoneNumberField
 from comptoir.core.geo import latitude_range, longitude_range
 from comptoir.domain.cities.models import City
+
+# Second URL segments that belong to the city's pages, not to a shop
+# (/<city>/search/, /<city>/basket/…): a shop can never take these slugs.
+RESERVED_SHOP_SLUGS = frozenset(
+    {
+        "search",
+        "basket",
+        "checkout",
+        "account",
+        "orders",
+        "order",
+        "deals",
+        "offline",
+        "login",
+        "logout",
+        "signup",
+        "desk",
+        "api",
+        "live",
+    }
+)
+
+
+def validate_shop_slug(value: str) -> None:
+    if value in RESERVED_SHOP_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved by the site; choose another slug."),
+            code="reserved_slug",
+            params={"value": value},
+        )
 
 
 class Trade(models.TextChoices):
@@ -47,7 +78,7 @@ class Shop(models.Model):
         City, on_delete=models.PROTECT, related_name="shops", verbose_name=_("city")
     )
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=140)
+    slug = models.SlugField(_("slug"), max_length=140, validators=[validate_shop_slug])
     trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, db_index=True)
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -102,6 +133,10 @@ class Shop(models.Model):
         indexes = [models.Index(fields=["city", "trade", "name"], name="shops_city_trade_name")]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="shops_shop_slug_unique_in_city"),
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(RESERVED_SHOP_SLUGS)),
+                name="shops_shop_slug_not_reserved",
+            ),
             models.CheckConstraint(
                 condition=models.Q(trade__in=Trade.values), name="shops_shop_trade_valid"
             ),

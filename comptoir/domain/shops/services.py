@@ -21,6 +21,7 @@ from comptoir.domain.shops.errors import (
     UnknownWeekday,
 )
 from comptoir.domain.shops.models import (
+    RESERVED_SHOP_SLUGS,
     Closure,
     Membership,
     OpeningHours,
@@ -34,10 +35,18 @@ from comptoir.domain.shops.models import (
 SLUG_ATTEMPTS = 3
 
 
-def free_slug(name: str, *, taken: models.QuerySet, max_length: int, fallback: str) -> str:
-    """The slug of `name` not yet used in `taken`: "paul", then "paul-2", "paul-3"…"""
+def free_slug(
+    name: str,
+    *,
+    taken: models.QuerySet,
+    max_length: int,
+    fallback: str,
+    reserved: frozenset[str] = frozenset(),
+) -> str:
+    """The slug of `name` not yet used in `taken` nor reserved: "paul", "paul-2", "paul-3"…"""
     base = slugify(name)[:max_length].strip("-") or fallback
     used = set(taken.filter(slug__startswith=base[: max_length - 4]).values_list("slug", flat=True))
+    used |= reserved
     candidate, n = base, 1
     while candidate in used:
         n += 1
@@ -47,13 +56,24 @@ def free_slug(name: str, *, taken: models.QuerySet, max_length: int, fallback: s
 
 
 def save_with_free_slug[M: models.Model](
-    instance: M, *, name: str, taken: models.QuerySet[M], fallback: str
+    instance: M,
+    *,
+    name: str,
+    taken: models.QuerySet[M],
+    fallback: str,
+    reserved: frozenset[str] = frozenset(),
 ) -> M:
     """Give `instance` a free slug, validate it and insert it, retrying a lost slug race."""
     field = instance._meta.get_field("slug")
     assert isinstance(field, models.SlugField)
     for attempt in range(SLUG_ATTEMPTS):
-        slug = free_slug(name, taken=taken, max_length=field.max_length or 50, fallback=fallback)
+        slug = free_slug(
+            name,
+            taken=taken,
+            max_length=field.max_length or 50,
+            fallback=fallback,
+            reserved=reserved,
+        )
         setattr(instance, field.attname, slug)
         full_clean_or_raise(instance)
         try:
@@ -119,7 +139,11 @@ def shop_create(
     )
     with transaction.atomic():
         save_with_free_slug(
-            shop, name=shop.name, taken=Shop.objects.filter(city=city), fallback="shop"
+            shop,
+            name=shop.name,
+            taken=Shop.objects.filter(city=city),
+            fallback="shop",
+            reserved=RESERVED_SHOP_SLUGS,
         )
         if owner is not None:
             Membership.objects.create(shop=shop, user=owner, role=Role.OWNER)

@@ -209,3 +209,15 @@ def test_it_accepts_every_role(shop):
     make_membership(shop, role=Role.STAFF)
 
     assert sorted(Membership.objects.values_list("role", flat=True)) == ["owner", "staff"]
+
+
+@pytest.mark.parametrize("slug", ["search", "basket", "checkout"])
+def test_it_refuses_a_shop_slug_reserved_for_city_pages(city, slug):
+    with refused_by("shops_shop_slug_not_reserved"):
+        make_shop(city, slug=slug)
+
+    assert not Shop.objects.filter(slug=slug).exists()
+
+
+def test_it_accepts_a_shop_slug_that_only_starts_like_a_reserved_one(city):
+    assert make_shop(city, slug="search-2").slug == "search-2"

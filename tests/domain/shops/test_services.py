@@ -89,6 +89,11 @@ def test_it_reuses_a_slug_taken_only_in_another_city(city):
     assert shop.slug == "boulangerie-paul"
 
 
+def test_it_never_gives_a_shop_a_slug_reserved_for_city_pages(city):
+    # /rouen/search/ is the search page, not a shop named "Search".
+    assert create_shop(city, name="Search").slug == "search-2"
+
+
 def test_it_falls_back_to_a_generic_slug_for_a_name_without_letters(city):
     assert create_shop(city, name="!!!").slug == "shop"
 
