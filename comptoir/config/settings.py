@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # Interface apps first so their templates override Django's (admin, auth).
     "comptoir.interfaces.operator",
     "comptoir.interfaces.storefront",
+    "comptoir.interfaces.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

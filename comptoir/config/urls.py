@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operator/", admin.site.urls),
+    path("account/", include("comptoir.interfaces.accounts.urls")),
     path("", include("comptoir.interfaces.storefront.urls")),
 ]
 
