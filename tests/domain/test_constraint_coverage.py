@@ -37,6 +37,13 @@ REGISTRY: dict[str, list[str]] = {
         "accounts.test_constraints.test_it_refuses_an_address_with_half_its_coordinates",
         "accounts.test_constraints.test_it_accepts_address_coordinates_at_the_limits_or_unknown",
     ],
+    "accounts_loginlink_expires_after_creation": [
+        "accounts.test_login_links.test_it_refuses_a_link_that_expires_when_it_is_created",
+        "accounts.test_login_links.test_it_accepts_a_link_that_expires_a_microsecond_after_creation",
+    ],
+    "accounts.LoginLink.token_hash (unique)": [
+        "accounts.test_login_links.test_it_refuses_two_links_with_one_token_hash",
+    ],
     # cities
     "cities_city_slug_not_reserved": [
         "cities.test_constraints.test_it_refuses_a_city_slug_reserved_by_the_site",
@@ -149,6 +156,164 @@ REGISTRY: dict[str, list[str]] = {
     "catalogue_product_allergens_known": [
         "catalogue.test_constraints.test_it_refuses_an_allergen_bit_outside_the_fourteen",
         "catalogue.test_constraints.test_it_accepts_no_allergen_or_all_fourteen",
+    ],
+    # fulfilment (with the Product fields it added)
+    "catalogue_product_lead_time_at_most_30_days": [
+        "fulfilment.test_constraints.test_it_refuses_a_product_lead_time_over_30_days",
+        "fulfilment.test_constraints.test_it_accepts_a_product_lead_time_of_30_days_zero_or_the_shops",
+    ],
+    "catalogue_product_daily_quota_positive": [
+        "fulfilment.test_constraints.test_it_refuses_a_daily_quota_of_zero",
+        "fulfilment.test_constraints.test_it_accepts_a_daily_quota_of_one_or_none",
+    ],
+    "fulfilment_deliverysettings_free_above_non_negative": [
+        "fulfilment.test_constraints.test_it_refuses_a_negative_free_delivery_amount",
+        "fulfilment.test_constraints.test_it_accepts_the_smallest_delivery_settings",
+    ],
+    "fulfilment_deliverysettings_slot_minutes_min": [
+        "fulfilment.test_constraints.test_it_refuses_delivery_slots_shorter_than_five_minutes",
+        "fulfilment.test_constraints.test_it_accepts_the_smallest_delivery_settings",
+    ],
+    "fulfilment_deliverysettings_slot_capacity_min": [
+        "fulfilment.test_constraints.test_it_refuses_delivery_slots_taking_no_order",
+        "fulfilment.test_constraints.test_it_accepts_the_smallest_delivery_settings",
+    ],
+    "fulfilment_deliverypostcode_unique": [
+        "fulfilment.test_constraints.test_it_refuses_one_postcode_twice_for_a_shop",
+        "fulfilment.test_constraints.test_it_accepts_one_postcode_for_two_shops",
+    ],
+    "fulfilment_deliverypostcode_not_blank": [
+        "fulfilment.test_constraints.test_it_refuses_a_blank_postcode",
+        "fulfilment.test_constraints.test_it_accepts_a_short_postcode",
+    ],
+    "fulfilment_slotbooking_unique_slot": [
+        "fulfilment.test_constraints.test_it_refuses_two_booking_rows_for_one_slot",
+        "fulfilment.test_constraints.test_it_accepts_one_start_for_two_kinds_and_two_shops",
+    ],
+    "fulfilment_slotbooking_booked_non_negative": [
+        "fulfilment.test_constraints.test_it_refuses_a_negative_booking_count",
+        "fulfilment.test_constraints.test_it_accepts_an_empty_slot_of_each_kind",
+    ],
+    "fulfilment_slotbooking_kind_valid": [
+        "fulfilment.test_constraints.test_it_refuses_an_unknown_slot_kind",
+        "fulfilment.test_constraints.test_it_accepts_an_empty_slot_of_each_kind",
+    ],
+    "fulfilment_dailyquotausage_unique_day": [
+        "fulfilment.test_constraints.test_it_refuses_two_usage_rows_for_one_product_and_day",
+        "fulfilment.test_constraints.test_it_accepts_one_product_on_two_days_and_two_products_on_one",
+    ],
+    "fulfilment_dailyquotausage_used_non_negative": [
+        "fulfilment.test_constraints.test_it_refuses_a_negative_quota_usage",
+        "fulfilment.test_constraints.test_it_accepts_a_quota_usage_of_zero",
+    ],
+    # orders
+    "orders_basket_one_per_user_and_city": [
+        "orders.test_constraints.test_it_refuses_two_baskets_of_one_customer_in_a_city",
+        "orders.test_constraints.test_it_accepts_one_basket_per_owner_and_city",
+    ],
+    "orders_basket_one_per_session_and_city": [
+        "orders.test_constraints.test_it_refuses_two_baskets_of_one_session_in_a_city",
+        "orders.test_constraints.test_it_accepts_one_basket_per_owner_and_city",
+    ],
+    "orders_basket_user_xor_session": [
+        "orders.test_constraints.test_it_refuses_a_basket_with_both_owners_or_none",
+        "orders.test_constraints.test_it_accepts_one_basket_per_owner_and_city",
+    ],
+    "orders_basketline_one_per_product": [
+        "orders.test_constraints.test_it_refuses_a_product_twice_in_a_basket",
+        "orders.test_constraints.test_it_accepts_basket_lines_at_the_limits_and_a_product_in_two_baskets",
+    ],
+    "orders_basketline_quantity_range": [
+        "orders.test_constraints.test_it_refuses_a_basket_quantity_out_of_range",
+        "orders.test_constraints.test_it_accepts_basket_lines_at_the_limits_and_a_product_in_two_baskets",
+    ],
+    "orders_checkout_token_unique": [
+        "orders.test_constraints.test_it_refuses_two_checkouts_with_one_token",
+        "orders.test_constraints.test_it_accepts_checkouts_with_distinct_tokens",
+    ],
+    "orders_checkout_token_not_empty": [
+        "orders.test_constraints.test_it_refuses_a_checkout_without_token",
+        "orders.test_constraints.test_it_accepts_checkouts_with_distinct_tokens",
+    ],
+    "orders_order_number_unique": [
+        "orders.test_constraints.test_it_refuses_two_orders_with_one_number",
+        "orders.test_constraints.test_it_accepts_a_pickup_code_again_once_closed_or_in_another_shop",
+    ],
+    "orders_order_pickup_code_unique_open_in_shop": [
+        "orders.test_constraints.test_it_refuses_one_pickup_code_on_two_open_orders_of_a_shop",
+        "orders.test_constraints.test_it_accepts_a_pickup_code_again_once_closed_or_in_another_shop",
+    ],
+    "orders_order_pickup_code_format": [
+        "orders.test_constraints.test_it_refuses_a_malformed_pickup_code",
+        "orders.test_constraints.test_it_accepts_a_pickup_code_again_once_closed_or_in_another_shop",
+    ],
+    "orders_order_state_valid": [
+        "orders.test_constraints.test_it_refuses_an_unknown_choice",
+        "orders.test_constraints.test_it_accepts_every_state_and_payment_choice",
+    ],
+    "orders_order_fulfilment_valid": [
+        "orders.test_constraints.test_it_refuses_an_unknown_choice",
+        "orders.test_constraints.test_it_accepts_a_delivery_with_its_address_and_a_free_delivery",
+    ],
+    "orders_order_payment_method_valid": [
+        "orders.test_constraints.test_it_refuses_an_unknown_choice",
+        "orders.test_constraints.test_it_accepts_every_state_and_payment_choice",
+    ],
+    "orders_order_payment_state_valid": [
+        "orders.test_constraints.test_it_refuses_an_unknown_choice",
+        "orders.test_constraints.test_it_accepts_every_state_and_payment_choice",
+    ],
+    "orders_order_slot_ends_after_start": [
+        "orders.test_constraints.test_it_refuses_a_slot_ending_when_it_starts",
+        "orders.test_constraints.test_it_accepts_every_state_and_payment_choice",
+    ],
+    "orders_order_money_non_negative": [
+        "orders.test_constraints.test_it_refuses_negative_money",
+        "orders.test_constraints.test_it_accepts_totals_that_add_up_to_the_cent_including_zero",
+    ],
+    "orders_order_total_is_subtotal_plus_fee": [
+        "orders.test_constraints.test_it_refuses_a_total_that_is_not_subtotal_plus_fee",
+        "orders.test_constraints.test_it_accepts_totals_that_add_up_to_the_cent_including_zero",
+    ],
+    "orders_order_delivery_has_address": [
+        "orders.test_constraints.test_it_refuses_a_delivery_without_address",
+        "orders.test_constraints.test_it_accepts_a_delivery_with_its_address_and_a_free_delivery",
+    ],
+    "orders_order_collect_has_no_address_nor_fee": [
+        "orders.test_constraints.test_it_refuses_a_pickup_with_an_address_or_a_fee",
+        "orders.test_constraints.test_it_accepts_every_state_and_payment_choice",
+    ],
+    "orders_order_latitude_range": [
+        "orders.test_constraints.test_it_refuses_delivery_coordinates_out_of_range",
+        "orders.test_constraints.test_it_accepts_delivery_coordinates_at_the_limits",
+    ],
+    "orders_order_longitude_range": [
+        "orders.test_constraints.test_it_refuses_delivery_coordinates_out_of_range",
+        "orders.test_constraints.test_it_accepts_delivery_coordinates_at_the_limits",
+    ],
+    "orders_orderline_quantity_range": [
+        "orders.test_constraints.test_it_refuses_an_inconsistent_order_line",
+        "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
+    ],
+    "orders_orderline_price_non_negative": [
+        "orders.test_constraints.test_it_refuses_an_inconsistent_order_line",
+        "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
+    ],
+    "orders_orderline_vat_rate_valid": [
+        "orders.test_constraints.test_it_refuses_an_inconsistent_order_line",
+        "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
+    ],
+    "orders_orderline_total_is_price_times_quantity": [
+        "orders.test_constraints.test_it_refuses_an_inconsistent_order_line",
+        "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
+    ],
+    "orders_orderevent_to_state_valid": [
+        "orders.test_constraints.test_it_refuses_an_event_with_an_unknown_state",
+        "orders.test_constraints.test_it_accepts_a_first_event_and_every_state",
+    ],
+    "orders_orderevent_from_state_valid": [
+        "orders.test_constraints.test_it_refuses_an_event_with_an_unknown_state",
+        "orders.test_constraints.test_it_accepts_a_first_event_and_every_state",
     ],
 }
 

@@ -25,3 +25,20 @@ class WeakPassword(DomainError):
     def __init__(self, reasons: Sequence[str]) -> None:
         self.reasons = list(reasons)
         super().__init__(params={"reasons": " ".join(self.reasons)})
+
+
+class LoginLinkInvalid(DomainError):
+    """No such link (mistyped, forged, or its user is no longer active)."""
+
+    code = "login_link_invalid"
+    default_message = _("This log-in link is not valid. Ask for a new one.")
+
+
+class LoginLinkExpired(DomainError):
+    code = "login_link_expired"
+    default_message = _("This log-in link has expired. Ask for a new one.")
+
+
+class LoginLinkUsed(DomainError):
+    code = "login_link_used"
+    default_message = _("This log-in link has already been used. Ask for a new one.")

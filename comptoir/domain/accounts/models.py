@@ -150,3 +150,32 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line1}, {self.postal_code} {self.locality}"
+
+
+class LoginLink(models.Model):
+    """A single-use, short-lived link e-mailed to log in without a password.
+
+    Only a SHA-256 hash of the token is stored: a leaked database (or backup)
+    gives no working link. `used_at` is set once, by a conditional UPDATE.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_links", verbose_name=_("user")
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in link")
+        verbose_name_plural = _("log-in links")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_loginlink_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -30,6 +30,9 @@ class VatRate(models.TextChoices):
 
 VAT_RATES = [Decimal(v) for v in VatRate.values]
 
+# Slots are offered a week or so ahead: a longer preparation time is a typo.
+MAX_LEAD_TIME_MINUTES = 30 * 24 * 60
+
 
 class Unit(models.TextChoices):
     PIECE = "piece", pgettext_lazy("unit", "piece")
@@ -118,6 +121,25 @@ class Product(models.Model):
     is_active = models.BooleanField(
         _("on sale"), default=True, help_text=_("Products not on sale are hidden from customers.")
     )
+    # Fulfilment (see comptoir/domain/fulfilment): when the product can be handed over.
+    lead_time_minutes = models.PositiveIntegerField(
+        _("preparation time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the shop's preparation time. 2880 (48 h) for a cake to order."),
+    )
+    daily_quota = models.PositiveIntegerField(
+        _("daily quota"),
+        null=True,
+        blank=True,
+        help_text=_("How many can be handed over per day; leave empty for no limit."),
+    )
+    preorder_on = models.DateField(
+        _("pre-order date"),
+        null=True,
+        blank=True,
+        help_text=_("Only collected or delivered on this date (a Christmas log on 24 December)."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,6 +173,17 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=models.Q(allergens__gte=0, allergens__lte=ALL_ALLERGENS),
                 name="catalogue_product_allergens_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lead_time_minutes__isnull=True)
+                | models.Q(lead_time_minutes__lte=MAX_LEAD_TIME_MINUTES),
+                name="catalogue_product_lead_time_at_most_30_days",
+                violation_error_message=_("A preparation time cannot exceed 30 days."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_quota__isnull=True) | models.Q(daily_quota__gte=1),
+                name="catalogue_product_daily_quota_positive",
+                violation_error_message=_("A daily quota is at least 1; leave it empty for none."),
             ),
         ]
 

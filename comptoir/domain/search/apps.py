@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,11 @@ class SearchConfig(AppConfig):
     name = "comptoir.domain.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from comptoir.domain.search.services import search_index_repair_after_migrate
+
+        # SQLite drops a table's triggers when a migration rebuilds the table.
+        post_migrate.connect(
+            search_index_repair_after_migrate, sender=self, dispatch_uid="search_index_repair"
+        )

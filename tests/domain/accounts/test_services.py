@@ -6,7 +6,13 @@ from django.utils import translation
 from comptoir.core.errors import InvalidInput
 from comptoir.domain.accounts.errors import EmailAlreadyUsed, WeakPassword
 from comptoir.domain.accounts.models import Address, User
-from comptoir.domain.accounts.services import address_add, address_set_default, user_register
+from comptoir.domain.accounts.services import (
+    address_add,
+    address_delete,
+    address_set_default,
+    user_register,
+    user_update_profile,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +196,70 @@ def test_it_leaves_other_customers_defaults_alone():
 
     assert Address.objects.get(pk=pauls.pk).is_default is True
     assert Address.objects.get(pk=annes.pk).is_default is False
+
+
+def test_it_updates_a_profile_with_a_normalised_phone():
+    user = make_user(email="anne@example.fr", first_name="Anne")
+
+    user_update_profile(
+        user=user,
+        first_name=" Anne-Marie ",
+        last_name="Dupont",
+        phone="06 12 34 56 78",
+        language="en",
+    )
+
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name, user.phone, user.language) == (
+        "Anne-Marie",
+        "Dupont",
+        "+33612345678",
+        "en",
+    )
+    assert user.email == "anne@example.fr"
+
+
+def test_it_refuses_a_profile_with_an_invalid_phone_and_changes_nothing():
+    user = make_user(email="anne@example.fr", first_name="Anne")
+
+    with translation.override("en"):
+        with pytest.raises(InvalidInput) as caught:
+            user_update_profile(
+                user=user, first_name="Zoé", last_name="", phone="12", language="en"
+            )
+        assert caught.value.errors == {"phone": ["Enter a valid phone number."]}
+
+    assert (user.first_name, user.phone, user.language) == ("Anne", "", "fr")
+    assert User.objects.values_list("first_name", "phone", "language").get(pk=user.pk) == (
+        "Anne",
+        "",
+        "fr",
+    )
+
+
+def test_it_deletes_an_address_and_the_newest_remaining_one_becomes_default():
+    user = make_user()
+    add_address(user, line1="1 rue Saint-Romain")
+    add_address(user, line1="2 rue Saint-Romain")
+    default = add_address(user, line1="3 rue Saint-Romain", make_default=True)
+    other = add_address(make_user(), line1="4 rue Saint-Romain")
+
+    address_delete(address=default)
+
+    assert list(Address.objects.filter(user=user).values_list("line1", "is_default")) == [
+        ("2 rue Saint-Romain", True),
+        ("1 rue Saint-Romain", False),
+    ]
+    assert Address.objects.get(pk=other.pk).is_default is True
+
+
+def test_it_deletes_a_non_default_address_and_keeps_the_default():
+    user = make_user()
+    default = add_address(user, line1="1 rue Saint-Romain")
+    spare = add_address(user, line1="2 rue Saint-Romain")
+
+    address_delete(address=spare)
+
+    assert list(Address.objects.filter(user=user).values_list("pk", "is_default")) == [
+        (default.pk, True)
+    ]

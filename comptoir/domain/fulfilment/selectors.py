@@ -1,0 +1,210 @@
+"""Reads for checkout: the slots a shop offers now, and what delivering an address costs.
+
+Opening hours, closures, delivery settings and postcodes are read from the
+shop's prefetched data when present (`Prefetch("opening_hours")`,
+`Prefetch("closures")`, `select_related("delivery_settings")`,
+`Prefetch("delivery_postcodes")`), else loaded here. The bookings of the whole
+window come in one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from comptoir.core.geo import distance_km
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.fulfilment.errors import (
+    AddressNotLocated,
+    BelowDeliveryMinimum,
+    DeliveryUnavailable,
+    OutsideDeliveryZone,
+)
+from comptoir.domain.fulfilment.models import (
+    DailyQuotaUsage,
+    DeliveryPostcode,
+    DeliverySettings,
+    SlotBooking,
+    SlotKind,
+    normalise_postal_code,
+)
+from comptoir.domain.fulfilment.slots import (
+    DEFAULT_DAYS,
+    Slot,
+    SlotRules,
+    earliest_ready,
+    preorder_days,
+    slot_rules,
+    slot_times,
+    slots_with_remaining,
+)
+from comptoir.domain.shops.hours import Schedule, build_schedule
+from comptoir.domain.shops.models import Closure, OpeningHours, Shop
+
+KM = Decimal("0.01")
+
+
+def _prefetched(shop: Shop, name: str) -> list | None:
+    cache = getattr(shop, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
+def schedule_for(shop: Shop, *, from_day: date) -> Schedule:
+    """The shop's week and its closures from `from_day` on (prefetched lists when present)."""
+    hours = _prefetched(shop, "opening_hours")
+    if hours is None:
+        hours = list(OpeningHours.objects.filter(shop=shop))
+    closures = _prefetched(shop, "closures")
+    if closures is None:
+        closures = list(Closure.objects.filter(shop=shop, ends_on__gte=from_day))
+    return build_schedule(shop.city.zone, hours, closures)
+
+
+def delivery_settings_of(shop: Shop) -> DeliverySettings:
+    """The shop's delivery settings, or the defaults (unsaved) when it has none."""
+    try:
+        return shop.delivery_settings
+    except DeliverySettings.DoesNotExist:
+        return DeliverySettings(shop=shop)
+
+
+def delivery_postcodes_of(shop: Shop) -> frozenset[str]:
+    rows = _prefetched(shop, "delivery_postcodes")
+    if rows is None:
+        return frozenset(
+            DeliveryPostcode.objects.filter(shop=shop).values_list("postal_code", flat=True)
+        )
+    return frozenset(row.postal_code for row in rows)
+
+
+def offered_slot_times(
+    *,
+    shop: Shop,
+    kind: str,
+    products: Iterable[Product],
+    now: datetime,
+    days: int = DEFAULT_DAYS,
+) -> tuple[SlotRules, list[tuple[datetime, datetime]]]:
+    """The rules of `kind` slots and every slot the shop offers now, capacity aside."""
+    products = list(products)
+    enabled = shop.collect_enabled if kind == SlotKind.COLLECT else shop.delivery_enabled
+    rules = slot_rules(
+        shop, kind, delivery_settings_of(shop) if kind == SlotKind.DELIVERY else None
+    )
+    if not enabled:
+        return rules, []
+    ready = earliest_ready(shop, products, now)
+    schedule = schedule_for(shop, from_day=ready.astimezone(shop.city.zone).date())
+    times = slot_times(
+        schedule=schedule,
+        minutes=rules.minutes,
+        ready=ready,
+        only_days=preorder_days(products),
+        days=days,
+    )
+    return rules, times
+
+
+def _slots(
+    *, shop: Shop, kind: str, products: Iterable[Product], now: datetime, days: int
+) -> list[Slot]:
+    rules, times = offered_slot_times(shop=shop, kind=kind, products=products, now=now, days=days)
+    if not times:
+        return []
+    bookings = SlotBooking.objects.filter(
+        shop=shop, kind=kind, starts_at__gte=times[0][0], starts_at__lte=times[-1][0]
+    ).values_list("starts_at", "booked")
+    return slots_with_remaining(times, rules=rules, booked=dict(bookings))
+
+
+def pickup_slots(
+    *, shop: Shop, products: Sequence[Product], now: datetime, days: int = DEFAULT_DAYS
+) -> list[Slot]:
+    """Click & collect slots with room left, earliest first (empty if the shop has none)."""
+    return _slots(shop=shop, kind=SlotKind.COLLECT, products=products, now=now, days=days)
+
+
+def delivery_slots(
+    *, shop: Shop, products: Sequence[Product], now: datetime, days: int = DEFAULT_DAYS
+) -> list[Slot]:
+    """Delivery slots with room left, earliest first (empty if the shop does not deliver)."""
+    return _slots(shop=shop, kind=SlotKind.DELIVERY, products=products, now=now, days=days)
+
+
+def earliest_pickup_slot(
+    *, shop: Shop, products: Sequence[Product], now: datetime, days: int = DEFAULT_DAYS
+) -> Slot | None:
+    """The slot to preselect: the first with room left."""
+    slots = pickup_slots(shop=shop, products=products, now=now, days=days)
+    return slots[0] if slots else None
+
+
+def earliest_delivery_slot(
+    *, shop: Shop, products: Sequence[Product], now: datetime, days: int = DEFAULT_DAYS
+) -> Slot | None:
+    slots = delivery_slots(shop=shop, products=products, now=now, days=days)
+    return slots[0] if slots else None
+
+
+@dataclass(frozen=True)
+class DeliveryQuote:
+    fee: Decimal  # what the customer pays for delivery (0.00 when free)
+    free_above: Decimal | None  # orders from this amount are delivered free
+    minimum: Decimal  # the smallest order delivered
+    distance_km: Decimal | None  # from the shop, when the address has coordinates
+
+
+def delivery_quote(
+    *,
+    shop: Shop,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    postal_code: str,
+    subtotal: Decimal,
+) -> DeliveryQuote:
+    """What delivering `subtotal` to an address costs, or why the shop cannot deliver it.
+
+    A shop that lists postcodes delivers to those only; one that lists none
+    delivers within its radius (which needs the address's coordinates).
+    """
+    if isinstance(subtotal, float):
+        raise TypeError("Money is Decimal, never float.")
+    if not shop.delivery_enabled:
+        raise DeliveryUnavailable
+    exact: Decimal | None = None
+    if latitude is not None and longitude is not None:
+        exact = Decimal(str(distance_km(shop.latitude, shop.longitude, latitude, longitude)))
+    postcodes = delivery_postcodes_of(shop)
+    if postcodes:
+        if normalise_postal_code(postal_code) not in postcodes:
+            raise OutsideDeliveryZone
+    elif exact is None:
+        raise AddressNotLocated
+    elif exact > shop.delivery_radius_km:
+        raise OutsideDeliveryZone
+    if subtotal < shop.delivery_minimum:
+        raise BelowDeliveryMinimum(
+            minimum=shop.delivery_minimum, missing=shop.delivery_minimum - subtotal
+        )
+    free_above = delivery_settings_of(shop).free_above
+    is_free = free_above is not None and subtotal >= free_above
+    return DeliveryQuote(
+        fee=Decimal("0.00") if is_free else shop.delivery_fee,
+        free_above=free_above,
+        minimum=shop.delivery_minimum,
+        distance_km=None if exact is None else exact.quantize(KM),
+    )
+
+
+def quota_remaining(*, product: Product, day: date) -> int | None:
+    """Units of `product` that can still be promised for `day` (None: no quota)."""
+    if product.daily_quota is None:
+        return None
+    used = (
+        DailyQuotaUsage.objects.filter(product=product, day=day)
+        .values_list("used", flat=True)
+        .first()
+    )
+    return max(product.daily_quota - (used or 0), 0)

@@ -1,0 +1,420 @@
+"""Placing a basket: one Checkout, one Order per shop, all or nothing.
+
+`checkout_place` runs in ONE transaction, in this order:
+
+1. idempotency: the `Checkout` row (unique token) is inserted first; a request
+   with a token already used gets that checkout back, placed once;
+2. the basket is compared with what the customer confirmed (`expected`):
+   every changed price, quantity or withdrawn product in one `BasketChanged`;
+3. shops: paused ones (`ShopPaused`), a missing or unoffered pickup/delivery
+   choice (`FulfilmentChoiceMissing`, `FulfilmentNotOffered`), the delivery
+   quote per address (`OutsideDeliveryZone`, `BelowDeliveryMinimum`…);
+4. stock: conditional decrements in product pk order, every shortfall in one
+   `OutOfStock`;
+5. daily quotas (product pk order), then slots (shop pk order);
+6. orders with their lines, totals (`totals.py`), codes and first event;
+7. the basket is emptied, and one confirmation e-mail is enqueued for after
+   the commit.
+
+Any refusal rolls the whole transaction back: no order, no stock taken, no
+slot held, the basket as it was. Locks are always taken in the same order
+(products, quotas, slots) so concurrent checkouts cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from itertools import groupby
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from comptoir.core.fields import normalize_phone
+from comptoir.core.money import format_money
+from comptoir.core.tasks import enqueue_after_commit, send_email_task
+from comptoir.domain.accounts.models import User
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.fulfilment.selectors import delivery_quote, delivery_settings_of
+from comptoir.domain.fulfilment.services import quota_consume, slot_reserve
+from comptoir.domain.fulfilment.slots import slot_rules
+from comptoir.domain.orders.codes import with_fresh_codes
+from comptoir.domain.orders.errors import (
+    BasketChange,
+    BasketChanged,
+    ChangeKind,
+    CheckoutTokenReused,
+    EmptyBasket,
+    FulfilmentChoiceMissing,
+    FulfilmentNotOffered,
+    InvalidContact,
+    ShopPaused,
+)
+from comptoir.domain.orders.models import (
+    Basket,
+    BasketLine,
+    Checkout,
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderState,
+)
+from comptoir.domain.orders.stock import stock_decrement
+from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
+from comptoir.domain.shops.models import Shop
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collect:
+    """Pick up at the shop in the slot starting at `slot_starts_at` (aware)."""
+
+    kind: ClassVar[str] = Fulfilment.COLLECT
+    slot_starts_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Deliver to this address in the slot starting at `slot_starts_at` (aware)."""
+
+    kind: ClassVar[str] = Fulfilment.DELIVERY
+    slot_starts_at: datetime
+    line1: str
+    postal_code: str
+    locality: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    line2: str = ""
+    recipient: str = ""
+    instructions: str = ""
+
+
+type FulfilmentChoice = Collect | Delivery
+#: What the customer saw on the confirmation page: product id → (unit price, quantity).
+type Expected = Mapping[int, tuple[Decimal, int]]
+
+
+def _clean_contact(contact: Contact) -> Contact:
+    wrong: list[str] = []
+    name, email, phone = contact.name.strip(), contact.email.strip(), contact.phone
+    if not name:
+        wrong.append("name")
+    try:
+        validate_email(email)
+    except ValidationError:
+        wrong.append("email")
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError:
+        wrong.append("phone")
+    if wrong:
+        raise InvalidContact(fields=wrong)
+    return Contact(name=name, email=email, phone=phone)
+
+
+def _replayed(token: str, basket: Basket, customer: User | None) -> Checkout | None:
+    """The checkout already placed with `token`, if any (a double click, a retry)."""
+    checkout = Checkout.objects.filter(token=token).first()
+    if checkout is None:
+        return None
+    customer_id = customer.pk if customer is not None else None
+    if checkout.city_id != basket.city_id or checkout.customer_id != customer_id:
+        raise CheckoutTokenReused
+    return checkout
+
+
+def _basket_changes(lines: Sequence[BasketLine], expected: Expected | None) -> list[BasketChange]:
+    changes: list[BasketChange] = []
+    for line in lines:
+        product = line.product
+        seen = expected.get(product.pk) if expected is not None else None
+        if not product.is_active or not product.shop.is_active:
+            old_price = seen[0] if seen else product.price
+            changes.append(BasketChange(product.pk, product.name, ChangeKind.GONE, old_price, None))
+        elif expected is None:
+            continue
+        elif seen is None:
+            changes.append(
+                BasketChange(product.pk, product.name, ChangeKind.ADDED, None, line.quantity)
+            )
+        else:
+            price, quantity = seen
+            if price != product.price:
+                changes.append(
+                    BasketChange(product.pk, product.name, ChangeKind.PRICE, price, product.price)
+                )
+            if quantity != line.quantity:
+                changes.append(
+                    BasketChange(
+                        product.pk, product.name, ChangeKind.QUANTITY, quantity, line.quantity
+                    )
+                )
+    if expected is not None:
+        missing = set(expected) - {line.product_id for line in lines}
+        names = dict(Product.objects.filter(pk__in=missing).values_list("pk", "name"))
+        changes += [
+            BasketChange(pk, names.get(pk, f"#{pk}"), ChangeKind.GONE, expected[pk][0], None)
+            for pk in sorted(missing)
+        ]
+    return changes
+
+
+def _check_shops(shops: Sequence[Shop], choices: Mapping[int, FulfilmentChoice]) -> None:
+    paused = [shop.name for shop in shops if shop.is_paused]
+    if paused:
+        raise ShopPaused(shops=paused)
+    missing = [shop.name for shop in shops if shop.pk not in choices]
+    if missing:
+        raise FulfilmentChoiceMissing(shops=missing)
+    not_offered = [
+        shop.name
+        for shop in shops
+        if not (
+            shop.collect_enabled if isinstance(choices[shop.pk], Collect) else shop.delivery_enabled
+        )
+    ]
+    if not_offered:
+        raise FulfilmentNotOffered(shops=not_offered)
+
+
+@dataclass(slots=True)
+class _ShopPart:
+    shop: Shop
+    lines: list[BasketLine]
+    choice: FulfilmentChoice
+    totals: Totals
+
+    @property
+    def products(self) -> list[Product]:
+        return [line.product for line in self.lines]
+
+
+def _priced(lines: Sequence[BasketLine]) -> list[PricedLine]:
+    return [PricedLine(line.product.price, line.quantity, line.product.vat_rate) for line in lines]
+
+
+def _slot_ends_at(shop: Shop, choice: FulfilmentChoice) -> datetime:
+    delivery = delivery_settings_of(shop) if isinstance(choice, Delivery) else None
+    minutes = slot_rules(shop, choice.kind, delivery).minutes
+    return choice.slot_starts_at + timedelta(minutes=minutes)
+
+
+def _create_order(
+    part: _ShopPart, *, checkout: Checkout, customer: User | None, now: datetime
+) -> Order:
+    shop, choice, totals = part.shop, part.choice, part.totals
+    address: dict[str, object] = {}
+    if isinstance(choice, Delivery):
+        address = {
+            "delivery_recipient": choice.recipient.strip() or checkout.contact_name,
+            "delivery_line1": choice.line1.strip(),
+            "delivery_line2": choice.line2.strip(),
+            "delivery_postal_code": choice.postal_code.strip(),
+            "delivery_locality": choice.locality.strip(),
+            "delivery_instructions": choice.instructions.strip(),
+            "delivery_latitude": choice.latitude,
+            "delivery_longitude": choice.longitude,
+        }
+
+    def insert(number: str, pickup_code: str) -> Order:
+        return Order.objects.create(
+            city_id=shop.city_id,
+            shop=shop,
+            checkout=checkout,
+            customer=customer,
+            contact_name=checkout.contact_name,
+            contact_email=checkout.contact_email,
+            contact_phone=checkout.contact_phone,
+            number=number,
+            pickup_code=pickup_code,
+            state=OrderState.PLACED,
+            fulfilment=choice.kind,
+            slot_starts_at=choice.slot_starts_at,
+            slot_ends_at=_slot_ends_at(shop, choice),
+            subtotal=totals.subtotal,
+            delivery_fee=totals.delivery_fee,
+            total=totals.total,
+            placed_at=now,
+            **address,
+        )
+
+    order = with_fresh_codes(insert)
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            city_id=shop.city_id,
+            order=order,
+            product=line.product,
+            product_name=line.product.name,
+            unit=line.product.unit,
+            unit_price=line.product.price,
+            vat_rate=line.product.vat_rate,
+            quantity=line.quantity,
+            line_total=amount,
+        )
+        for line, amount in zip(part.lines, totals.line_totals, strict=True)
+    )
+    OrderEvent.objects.create(
+        city_id=shop.city_id,
+        order=order,
+        from_state="",
+        to_state=OrderState.PLACED,
+        actor=customer,
+        at=now,
+    )
+    return order
+
+
+def checkout_place(
+    *,
+    basket: Basket,
+    token: str,
+    contact: Contact,
+    choices: Mapping[int, FulfilmentChoice],
+    expected: Expected | None,
+    now: datetime,
+    customer: User | None = None,
+) -> Checkout:
+    """Place `basket` as one order per shop; see the module docstring for the steps.
+
+    `choices` maps each shop id to its pickup or delivery choice; `expected`
+    is what the customer confirmed (None skips the price check, for callers
+    that showed no prices). Returns the checkout (with a token already placed:
+    that checkout, unchanged).
+    """
+    token = token.strip()
+    if not token:
+        raise ValueError("A checkout needs its form's idempotency token.")
+    contact = _clean_contact(contact)
+    replayed = _replayed(token, basket, customer)
+    if replayed is not None:
+        return replayed
+    with transaction.atomic():
+        checkout = Checkout(
+            city_id=basket.city_id,
+            customer=customer,
+            token=token,
+            contact_name=contact.name,
+            contact_email=contact.email,
+            contact_phone=contact.phone,
+            created_at=now,
+        )
+        try:
+            with transaction.atomic():
+                checkout.save(force_insert=True)
+        except IntegrityError:
+            # The same token was placed by a concurrent request that committed first.
+            replayed = _replayed(token, basket, customer)
+            if replayed is None:
+                raise
+            return replayed
+
+        lines = list(
+            BasketLine.objects.filter(basket=basket)
+            .select_related("product__shop__city")
+            .order_by("product__shop_id", "product_id")
+        )
+        if not lines:
+            raise EmptyBasket
+        changes = _basket_changes(lines, expected)
+        if changes:
+            raise BasketChanged(changes)
+
+        grouped = [
+            (shop_lines[0].product.shop, shop_lines)
+            for shop_lines in (
+                list(g) for _, g in groupby(lines, key=lambda line: line.product.shop_id)
+            )
+        ]
+        _check_shops([shop for shop, _ in grouped], choices)
+        parts: list[_ShopPart] = []
+        for shop, shop_lines in grouped:
+            choice = choices[shop.pk]
+            fee = ZERO
+            if isinstance(choice, Delivery):
+                subtotal = compute_totals(_priced(shop_lines)).subtotal
+                fee = delivery_quote(
+                    shop=shop,
+                    latitude=choice.latitude,
+                    longitude=choice.longitude,
+                    postal_code=choice.postal_code,
+                    subtotal=subtotal,
+                ).fee
+            totals = compute_totals(_priced(shop_lines), delivery_fee=fee)
+            parts.append(_ShopPart(shop, shop_lines, choice, totals))
+
+        stock_decrement(quantities={line.product: line.quantity for line in lines})
+        for line in sorted(lines, key=lambda line: line.product_id):
+            if line.product.daily_quota is not None:
+                choice = choices[line.product.shop_id]
+                day = choice.slot_starts_at.astimezone(line.product.shop.city.zone).date()
+                quota_consume(product=line.product, day=day, quantity=line.quantity)
+        for part in parts:
+            slot_reserve(
+                shop=part.shop,
+                kind=part.choice.kind,
+                starts_at=part.choice.slot_starts_at,
+                products=part.products,
+                now=now,
+            )
+
+        orders = [
+            _create_order(part, checkout=checkout, customer=customer, now=now) for part in parts
+        ]
+        BasketLine.objects.filter(basket=basket).delete()
+        enqueue_after_commit(
+            send_email_task,
+            subject=gettext("Your order at Comptoir"),
+            body=confirmation_text(checkout, orders),
+            to=[checkout.contact_email],
+        )
+    return checkout
+
+
+def confirmation_text(checkout: Checkout, orders: Sequence[Order]) -> str:
+    """The plain-text confirmation: each shop's order, code, slot and total."""
+    parts = [gettext("Hello %(name)s,") % {"name": checkout.contact_name}, ""]
+    parts.append(gettext("Thank you! Your orders are placed:"))
+    grand_total = sum((order.total for order in orders), ZERO)
+    for order in orders:
+        zone = order.shop.city.zone
+        starts = order.slot_starts_at.astimezone(zone)
+        ends = order.slot_ends_at.astimezone(zone)
+        slot = f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M}"
+        parts.append("")
+        parts.append(f"{order.shop.name} — {gettext('order')} {order.number}")
+        if order.fulfilment == Fulfilment.COLLECT:
+            parts.append(gettext("Pick up: %(slot)s") % {"slot": slot})
+            parts.append(gettext("Pickup code: %(code)s") % {"code": order.pickup_code})
+        else:
+            parts.append(gettext("Delivery: %(slot)s") % {"slot": slot})
+            parts.append(
+                f"{order.delivery_line1}, {order.delivery_postal_code} {order.delivery_locality}"
+            )
+        for line in order.lines.all():
+            parts.append(
+                f"  {line.quantity} x {line.product_name}  {format_money(line.line_total)}"
+            )
+        if order.delivery_fee:
+            parts.append(
+                gettext("Delivery fee: %(fee)s") % {"fee": format_money(order.delivery_fee)}
+            )
+        parts.append(gettext("Total: %(total)s") % {"total": format_money(order.total)})
+    parts += [
+        "",
+        gettext("To pay on pickup or delivery: %(total)s") % {"total": format_money(grand_total)},
+    ]
+    return "\n".join(parts)

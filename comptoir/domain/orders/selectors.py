@@ -1,0 +1,126 @@
+"""Reads for the basket page: lines grouped by shop, totals and availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from itertools import groupby
+
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.orders.models import Basket, BasketLine
+from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
+from comptoir.domain.shops.models import Shop
+
+ZERO = Decimal("0.00")
+
+
+class Availability:
+    AVAILABLE = "available"
+    #: Some left, fewer than the basket holds (`available` says how many).
+    FEWER_LEFT = "fewer_left"
+    SOLD_OUT = "sold_out"
+    #: Withdrawn from sale, the shop unpublished, or its pre-order day is past.
+    NOT_ON_SALE = "not_on_sale"
+
+
+@dataclass(frozen=True, slots=True)
+class BasketLineView:
+    line: BasketLine
+    product: Product
+    quantity: int
+    line_total: Decimal
+    availability: str
+    #: How many are left when that limits the line (FEWER_LEFT); None otherwise.
+    available: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopBasket:
+    shop: Shop
+    lines: list[BasketLineView]
+    totals: Totals
+    #: What is still missing to reach the shop's delivery minimum (0 when reached).
+    delivery_missing: Decimal
+
+    @property
+    def delivery_minimum(self) -> Decimal:
+        return self.shop.delivery_minimum
+
+    @property
+    def can_be_ordered(self) -> bool:
+        return not self.shop.is_paused and all(
+            line.availability == Availability.AVAILABLE for line in self.lines
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BasketView:
+    shops: list[ShopBasket]
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((part.totals.subtotal for part in self.shops), ZERO)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for part in self.shops for line in part.lines)
+
+    @property
+    def can_be_ordered(self) -> bool:
+        return bool(self.shops) and all(part.can_be_ordered for part in self.shops)
+
+
+def _availability(product: Product, quantity: int, now: datetime) -> tuple[str, int | None]:
+    local_today = now.astimezone(product.shop.city.zone).date()
+    if (
+        not product.is_active
+        or not product.shop.is_active
+        or (product.preorder_on is not None and product.preorder_on < local_today)
+    ):
+        return Availability.NOT_ON_SALE, None
+    if product.stock is None or product.stock >= quantity:
+        return Availability.AVAILABLE, None
+    if product.stock == 0:
+        return Availability.SOLD_OUT, None
+    return Availability.FEWER_LEFT, product.stock
+
+
+def basket_view(basket: Basket | None, now: datetime) -> BasketView:
+    """The basket as its page shows it, in one query: shops by name, lines as added."""
+    if basket is None:
+        return BasketView(shops=[])
+    lines = sorted(
+        BasketLine.objects.filter(basket=basket).select_related("product__shop__city"),
+        key=lambda line: (line.product.shop.name, line.product.shop_id, line.added_at, line.pk),
+    )
+    shops = []
+    for _, group in groupby(lines, key=lambda line: line.product.shop_id):
+        shop_lines = list(group)
+        shop = shop_lines[0].product.shop
+        totals = compute_totals(
+            PricedLine(line.product.price, line.quantity, line.product.vat_rate)
+            for line in shop_lines
+        )
+        views = []
+        for line, amount in zip(shop_lines, totals.line_totals, strict=True):
+            availability, available = _availability(line.product, line.quantity, now)
+            views.append(
+                BasketLineView(
+                    line=line,
+                    product=line.product,
+                    quantity=line.quantity,
+                    line_total=amount,
+                    availability=availability,
+                    available=available,
+                )
+            )
+        shops.append(
+            ShopBasket(
+                shop=shop,
+                lines=views,
+                totals=totals,
+                delivery_missing=max(shop.delivery_minimum - totals.subtotal, ZERO),
+            )
+        )
+    return BasketView(shops=shops)

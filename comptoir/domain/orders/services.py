@@ -1,0 +1,174 @@
+"""Writes on baskets, and the order transitions customers start.
+
+Basket writes take no lock: a line is created once (the unique
+(basket, product) constraint settles two simultaneous first adds) and then
+changed by single UPDATE statements (`quantity = MIN(quantity + n, 99)`), which
+the database applies one after the other.
+
+Checkout lives in `checkout.py`; the transition table in `transitions.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, overload
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from comptoir.domain.accounts.models import User
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.cities.models import City
+from comptoir.domain.fulfilment.services import quota_release, slot_release
+from comptoir.domain.orders.errors import (
+    BasketOwnerRequired,
+    InvalidQuantity,
+    ProductInAnotherCity,
+    ProductNotOnSale,
+)
+from comptoir.domain.orders.models import MAX_LINE_QUANTITY, Basket, BasketLine, Order, OrderState
+from comptoir.domain.orders.stock import stock_release
+from comptoir.domain.orders.transitions import order_transition, service_day
+
+
+@overload
+def basket_for(
+    *, city: City, user: User | None = ..., session_key: str | None = ..., create: Literal[True]
+) -> Basket: ...
+@overload
+def basket_for(
+    *, city: City, user: User | None = ..., session_key: str | None = ..., create: bool = ...
+) -> Basket | None: ...
+def basket_for(
+    *,
+    city: City,
+    user: User | None = None,
+    session_key: str | None = None,
+    create: bool = False,
+) -> Basket | None:
+    """The basket of a customer (or of an anonymous session) in `city`.
+
+    With `create=False` a customer without a basket gets None (pages can show
+    an empty basket without writing); with `create=True` it is created, once
+    even if two requests ask at the same time.
+    """
+    if (user is None) == (not session_key):
+        raise BasketOwnerRequired
+    owner = {"user": user} if user is not None else {"user": None, "session_key": session_key}
+    basket = Basket.objects.filter(city=city, **owner).first()
+    if basket is not None or not create:
+        return basket
+    try:
+        with transaction.atomic():
+            return Basket.objects.create(city=city, **owner)
+    except IntegrityError:
+        # Another request created it since the read above.
+        return Basket.objects.get(city=city, **owner)
+
+
+def _check_quantity(quantity: int, *, minimum: int) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < minimum:
+        raise InvalidQuantity(minimum=minimum, maximum=MAX_LINE_QUANTITY)
+    return min(quantity, MAX_LINE_QUANTITY)
+
+
+def _check_on_sale(basket: Basket, product: Product) -> None:
+    if product.city_id != basket.city_id:
+        raise ProductInAnotherCity(product=product.name)
+    shop_published = product.shop.is_active
+    if not product.is_active or not shop_published:
+        raise ProductNotOnSale(product=product.name)
+
+
+def _add(basket: Basket, product: Product, quantity: int) -> None:
+    """Add `quantity` of `product`, capped at MAX_LINE_QUANTITY in all."""
+    bumped = BasketLine.objects.filter(basket=basket, product=product).update(
+        quantity=Least(F("quantity") + quantity, Value(MAX_LINE_QUANTITY))
+    )
+    if bumped:
+        return
+    try:
+        with transaction.atomic():
+            BasketLine.objects.create(
+                city_id=basket.city_id, basket=basket, product=product, quantity=quantity
+            )
+    except IntegrityError:
+        # The same product was added by another request since the UPDATE above.
+        BasketLine.objects.filter(basket=basket, product=product).update(
+            quantity=Least(F("quantity") + quantity, Value(MAX_LINE_QUANTITY))
+        )
+
+
+def basket_add(*, basket: Basket, product: Product, quantity: int = 1) -> BasketLine:
+    """Put `quantity` of a product on sale in the basket (more of it if already there)."""
+    quantity = _check_quantity(quantity, minimum=1)
+    _check_on_sale(basket, product)
+    _add(basket, product, quantity)
+    return BasketLine.objects.get(basket=basket, product=product)
+
+
+def basket_set_quantity(*, basket: Basket, product: Product, quantity: int) -> BasketLine | None:
+    """Set how many of a product the basket holds; 0 removes the line (returns None)."""
+    quantity = _check_quantity(quantity, minimum=0)
+    if quantity == 0:
+        basket_remove(basket=basket, product=product)
+        return None
+    _check_on_sale(basket, product)
+    updated = BasketLine.objects.filter(basket=basket, product=product).update(quantity=quantity)
+    if not updated:
+        _add(basket, product, quantity)
+    return BasketLine.objects.get(basket=basket, product=product)
+
+
+def basket_remove(*, basket: Basket, product: Product) -> None:
+    """Take a product out of the basket (nothing happens if it is not there)."""
+    BasketLine.objects.filter(basket=basket, product=product).delete()
+
+
+def basket_merge(*, session_basket: Basket, user: User) -> Basket:
+    """At log-in, move an anonymous basket into the customer's basket of the same city.
+
+    Quantities of a product in both add up (capped); the anonymous basket is
+    deleted. Lines are moved as they are, even of products no longer on sale:
+    the basket page shows them as unavailable rather than losing them silently.
+    """
+    with transaction.atomic():
+        basket = basket_for(city=session_basket.city, user=user, create=True)
+        for line in BasketLine.objects.filter(basket=session_basket).select_related("product"):
+            _add(basket, line.product, line.quantity)
+        session_basket.delete()
+        Basket.objects.filter(pk=basket.pk).update(updated_at=timezone.now())
+    return basket
+
+
+def order_cancel_by_customer(
+    *, order: Order, actor: User | None = None, now: datetime | None = None
+) -> Order:
+    """The customer calls off an order the shop has not accepted yet.
+
+    Everything the order held goes back: stock (F() increments), the slot, and
+    the day's quota. Two cancels at once release once: the state change is a
+    conditional UPDATE, and only its winner releases anything.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        order_transition(
+            order=order,
+            to_state=OrderState.CANCELLED,
+            actor=actor,
+            now=now,
+            allowed_from=(OrderState.PLACED,),
+        )
+        lines = list(order.lines.select_related("product"))
+        stock_release(
+            quantities={line.product_id: line.quantity for line in lines if line.product_id}
+        )
+        # Same lock order as checkout: products, then quotas, then the slot.
+        day = service_day(order)
+        for line in sorted(lines, key=lambda line: line.product_id or 0):
+            if line.product is not None and line.product.daily_quota is not None:
+                quota_release(product=line.product, day=day, quantity=line.quantity)
+        slot_release(shop=order.shop, kind=order.fulfilment, starts_at=order.slot_starts_at)
+    return order

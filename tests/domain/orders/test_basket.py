@@ -1,0 +1,172 @@
+from decimal import Decimal
+
+import pytest
+
+from comptoir.domain.orders.errors import (
+    BasketOwnerRequired,
+    InvalidQuantity,
+    ProductInAnotherCity,
+    ProductNotOnSale,
+)
+from comptoir.domain.orders.models import Basket, BasketLine
+from comptoir.domain.orders.services import (
+    basket_add,
+    basket_for,
+    basket_merge,
+    basket_remove,
+    basket_set_quantity,
+)
+from tests.factories import make_city, make_product, make_shop, make_user
+
+
+def quantities(basket):
+    return dict(BasketLine.objects.filter(basket=basket).values_list("product", "quantity"))
+
+
+def test_it_finds_no_basket_without_creating_one(city):
+    user = make_user()
+
+    assert basket_for(city=city, user=user) is None
+    assert basket_for(city=city, session_key="abc") is None
+    assert Basket.objects.count() == 0
+
+
+def test_it_creates_one_basket_per_customer_and_city(city):
+    user = make_user()
+    other_city = make_city()
+
+    first = basket_for(city=city, user=user, create=True)
+    again = basket_for(city=city, user=user, create=True)
+    elsewhere = basket_for(city=other_city, user=user, create=True)
+    anonymous = basket_for(city=city, session_key="abc", create=True)
+
+    assert first == again
+    assert elsewhere != first
+    assert (anonymous.user, anonymous.session_key) == (None, "abc")
+    assert Basket.objects.count() == 3
+
+
+def test_it_needs_exactly_one_owner(city):
+    with pytest.raises(BasketOwnerRequired):
+        basket_for(city=city, create=True)
+    with pytest.raises(BasketOwnerRequired):
+        basket_for(city=city, user=make_user(), session_key="abc", create=True)
+
+    assert Basket.objects.count() == 0
+
+
+def test_it_adds_a_product_and_more_of_it_up_to_ninety_nine(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    product = make_product(shop)
+
+    basket_add(basket=basket, product=product)
+    line = basket_add(basket=basket, product=product, quantity=3)
+
+    assert (line.quantity, line.city_id) == (4, city.pk)
+    assert basket_add(basket=basket, product=product, quantity=120).quantity == 99
+    assert quantities(basket) == {product.pk: 99}
+
+
+def test_it_refuses_a_quantity_below_one(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    product = make_product(shop)
+
+    bad: tuple[object, ...] = (0, -2, 1.5, True)
+    for quantity in bad:
+        with pytest.raises(InvalidQuantity):
+            basket_add(basket=basket, product=product, quantity=quantity)  # type: ignore[arg-type]
+
+    assert quantities(basket) == {}
+
+
+def test_it_refuses_a_product_not_on_sale_or_of_an_unpublished_shop(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    withdrawn = make_product(shop, is_active=False)
+    hidden_shop = make_shop(city, is_active=False)
+    hidden = make_product(hidden_shop)
+
+    with pytest.raises(ProductNotOnSale) as caught:
+        basket_add(basket=basket, product=withdrawn)
+    with pytest.raises(ProductNotOnSale):
+        basket_add(basket=basket, product=hidden)
+
+    assert str(caught.value) == f"{withdrawn.name} is not on sale at the moment."
+    assert quantities(basket) == {}
+
+
+def test_it_refuses_a_product_of_another_city(city):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    product = make_product(make_shop(make_city()))
+
+    with pytest.raises(ProductInAnotherCity):
+        basket_add(basket=basket, product=product)
+
+    assert quantities(basket) == {}
+
+
+def test_it_sets_a_quantity_and_zero_removes_the_line(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    bread, cake = make_product(shop), make_product(shop)
+    basket_add(basket=basket, product=bread, quantity=5)
+
+    basket_set_quantity(basket=basket, product=bread, quantity=2)
+    basket_set_quantity(basket=basket, product=cake, quantity=150)
+    assert quantities(basket) == {bread.pk: 2, cake.pk: 99}
+
+    assert basket_set_quantity(basket=basket, product=bread, quantity=0) is None
+    assert quantities(basket) == {cake.pk: 99}
+
+
+def test_it_refuses_a_negative_quantity_and_changes_nothing(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    bread = make_product(shop)
+    basket_add(basket=basket, product=bread, quantity=5)
+
+    with pytest.raises(InvalidQuantity):
+        basket_set_quantity(basket=basket, product=bread, quantity=-1)
+
+    assert quantities(basket) == {bread.pk: 5}
+
+
+def test_it_removes_a_product(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    bread, cake = make_product(shop), make_product(shop)
+    basket_add(basket=basket, product=bread)
+    basket_add(basket=basket, product=cake)
+
+    basket_remove(basket=basket, product=bread)
+    basket_remove(basket=basket, product=bread)
+
+    assert quantities(basket) == {cake.pk: 1}
+
+
+def test_it_merges_the_visitors_basket_into_the_customers_at_log_in(city, shop):
+    user = make_user()
+    mine = basket_for(city=city, user=user, create=True)
+    visitor = basket_for(city=city, session_key="abc", create=True)
+    bread, cake, tart = make_product(shop), make_product(shop), make_product(shop)
+    basket_add(basket=mine, product=bread, quantity=2)
+    basket_add(basket=mine, product=tart, quantity=90)
+    basket_add(basket=visitor, product=bread, quantity=3)
+    basket_add(basket=visitor, product=cake, quantity=1)
+    basket_add(basket=visitor, product=tart, quantity=20)
+
+    merged = basket_merge(session_basket=visitor, user=user)
+
+    assert merged == mine
+    assert quantities(mine) == {bread.pk: 5, cake.pk: 1, tart.pk: 99}
+    assert not Basket.objects.filter(pk=visitor.pk).exists()
+    assert BasketLine.objects.count() == 3
+
+
+def test_it_makes_the_visitors_basket_the_customers_first_one(city, shop):
+    user = make_user()
+    visitor = basket_for(city=city, session_key="abc", create=True)
+    bread = make_product(shop, price=Decimal("1.30"))
+    basket_add(basket=visitor, product=bread, quantity=3)
+
+    merged = basket_merge(session_basket=visitor, user=user)
+
+    assert merged.user == user
+    assert quantities(merged) == {bread.pk: 3}
+    assert list(Basket.objects.values_list("user", "session_key")) == [(user.pk, "")]

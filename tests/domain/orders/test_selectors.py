@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.orders.selectors import Availability, basket_view
+from comptoir.domain.orders.services import basket_add, basket_for
+from tests.domain.orders.support import NOW
+from tests.factories import make_product, make_shop, make_user
+
+
+def test_it_shows_an_empty_basket_when_there_is_none():
+    view = basket_view(None, NOW)
+
+    assert (view.shops, view.subtotal, view.item_count, view.can_be_ordered) == (
+        [],
+        Decimal("0.00"),
+        0,
+        False,
+    )
+
+
+def test_it_groups_lines_by_shop_with_subtotals_and_delivery_minimum(
+    scene, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        view = basket_view(scene.basket, NOW)
+
+    bakery, cheese = view.shops
+    assert bakery.shop == scene.bakery
+    assert [(line.product, line.quantity, line.line_total) for line in bakery.lines] == [
+        (scene.baguette, 2, Decimal("2.60")),
+        (scene.croissant, 3, Decimal("3.45")),
+    ]
+    assert bakery.totals.subtotal == Decimal("6.05")
+    assert cheese.totals.subtotal == Decimal("17.80")
+    assert (cheese.delivery_minimum, cheese.delivery_missing) == (Decimal("10.00"), Decimal("0"))
+    assert (view.subtotal, view.item_count, view.can_be_ordered) == (Decimal("23.85"), 7, True)
+
+
+def test_it_says_how_much_is_missing_for_delivery(city):
+    shop = make_shop(city, delivery_enabled=True, delivery_minimum=Decimal("15.00"))
+    basket = basket_for(city=city, user=make_user(), create=True)
+    basket_add(basket=basket, product=make_product(shop, price=Decimal("4.50")), quantity=2)
+
+    (part,) = basket_view(basket, NOW).shops
+
+    assert part.delivery_missing == Decimal("6.00")
+
+
+def test_it_flags_lines_sold_out_short_or_withdrawn(scene):
+    Product.objects.filter(pk=scene.baguette.pk).update(stock=0)
+    Product.objects.filter(pk=scene.croissant.pk).update(stock=1)
+    Product.objects.filter(pk=scene.comte.pk).update(is_active=False)
+
+    view = basket_view(scene.basket, NOW)
+
+    assert [
+        (line.product.pk, line.availability, line.available)
+        for part in view.shops
+        for line in part.lines
+    ] == [
+        (scene.baguette.pk, Availability.SOLD_OUT, None),
+        (scene.croissant.pk, Availability.FEWER_LEFT, 1),
+        (scene.comte.pk, Availability.NOT_ON_SALE, None),
+    ]
+    assert view.can_be_ordered is False
+
+
+def test_it_flags_a_pre_order_whose_day_is_past(scene):
+    Product.objects.filter(pk=scene.comte.pk).update(preorder_on=NOW.date().replace(day=9))
+
+    view = basket_view(scene.basket, NOW)
+
+    assert view.shops[1].lines[0].availability == Availability.NOT_ON_SALE

@@ -1,0 +1,56 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from comptoir.domain.search import schema
+from comptoir.domain.search.selectors import search_city
+from comptoir.domain.search.services import search_index_rebuild, search_index_repair
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def names(results) -> list[str]:
+    return [product.name for product in results.products]
+
+
+def index_table() -> str:
+    return schema.INDEX_TABLE[connection.vendor]
+
+
+def test_it_rebuilds_an_emptied_index(city, catalogue):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {index_table()}")  # noqa: S608 (a constant table name)
+    assert names(search_city(city=city, query="eclair")) == []
+    search_index_rebuild()
+    assert names(search_city(city=city, query="eclair")) == ["Éclair au chocolat"]
+
+
+def test_it_repairs_triggers_lost_with_a_rebuilt_table(city, catalogue):
+    trigger, table = next(iter(schema._triggers(connection.vendor).items()))
+    on_table = "" if connection.vendor == "sqlite" else f" ON {table}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {trigger}{on_table}")
+    assert schema.missing_triggers(connection) == {trigger}
+    make_product(catalogue["pastry"], name="Religieuse", slug="religieuse")
+
+    assert search_index_repair() is True
+    assert schema.missing_triggers(connection) == set()
+    assert names(search_city(city=city, query="religieuse")) == ["Religieuse"]
+    assert search_index_repair() is False
+
+
+def test_its_command_rebuilds_the_index(city, catalogue):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {index_table()}")  # noqa: S608 (a constant table name)
+    out = StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert out.getvalue().startswith("Search index rebuilt in ")
+    assert names(search_city(city=city, query="croissant")) == ["Croissant"]
+
+
+def test_it_is_installed_with_all_its_triggers_by_the_migration(db):
+    assert index_table() in connection.introspection.table_names()
+    assert schema.missing_triggers(connection) == set()
