@@ -1,4 +1,18 @@
 from django.urls import path
 
+from comptoir.interfaces.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("login/link/", views.login_link_ask, name="login_link"),
+    path("login/link/sent/", views.login_link_sent, name="login_link_sent"),
+    path("login/link/<slug:token>/", views.login_link_open, name="login_link_open"),
+    path("profile/", views.profile, name="profile"),
+    path("addresses/new/", views.address_new, name="address_new"),
+    path("addresses/<int:pk>/default/", views.address_make_default, name="address_default"),
+    path("addresses/<int:pk>/delete/", views.address_remove, name="address_delete"),
+]

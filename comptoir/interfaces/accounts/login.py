@@ -1,0 +1,59 @@
+"""What every log-in path shares: a safe `next`, the post-login hook, the redirect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from comptoir.domain.accounts.models import User
+from comptoir.interfaces.storefront.basket_session import merge_visitor_baskets
+
+
+def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
+    """The `next` URL from POST or GET if it stays on this site, else `default` resolved."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
+
+
+def after_login(request: HttpRequest, user: User) -> None:
+    """Run once `user` is logged in, by every log-in path (password, e-mailed link, sign-up).
+
+    Today it applies the user's language to this request; `finish_login` then
+    stores it in the language cookie so the next pages follow it.
+    """
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = user.language
+    # What the visitor put in a basket before logging in is kept, added to
+    # what the customer already had.
+    merge_visitor_baskets(request, user)
+
+
+def finish_login(request: HttpRequest, user: User, *, redirect_to: str) -> HttpResponse:
+    """Log `user` in, run `after_login`, and redirect with the user's language cookie set."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    after_login(request, user)
+    response = redirect(redirect_to)
+    set_language_cookie(response, request.LANGUAGE_CODE)
+    return response
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Remember `language` as Django's language view does (LocaleMiddleware reads it)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
