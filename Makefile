@@ -17,7 +17,8 @@ export PYTHON
 endif
 
 .PHONY: help run test lint format typecheck migrations-check test-sqlite test-postgres \
-        test-browser demo demo-large messages lock install dev-install clean
+        test-browser demo demo-large messages lock install dev-install clean \
+        bench bench-quick
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,6 +63,16 @@ demo: $(VENV)/.base-installed ## (Re)generate the demo city of Rouen from scratc
 demo-large: $(VENV)/.base-installed ## Benchmark-sized city: 1,600 shops x 60 products
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_city --reset --shops 1600 --products-per-shop 60
+
+# --- benchmarks ----------------------------------------------------------------
+
+BENCH_MODULES = $(patsubst %.py,%,$(subst /,.,$(filter-out bench/__init__.py,$(wildcard bench/*.py))))
+
+bench: $(VENV)/.dev-installed ## Every benchmark (bench/*.py) at full size; figures go in docs/benchmarks.md
+	@for module in $(BENCH_MODULES); do echo "== $$module =="; $(PY) -m $$module; done
+
+bench-quick: $(VENV)/.dev-installed ## Every benchmark, small and fast (--quick)
+	@for module in $(BENCH_MODULES); do echo "== $$module =="; $(PY) -m $$module --quick; done
 
 # --- quality gates -------------------------------------------------------------
 

@@ -5,11 +5,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from comptoir.core.health import healthz
+from comptoir.interfaces.storefront import pwa
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operator/", admin.site.urls),
+    # The installable app, at the root: a service worker controls only the
+    # pages under its own path. Before the storefront's /<city_slug>/.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("account/", include("comptoir.interfaces.accounts.urls")),
     path("", include("comptoir.interfaces.storefront.urls")),
 ]

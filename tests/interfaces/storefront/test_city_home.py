@@ -29,7 +29,7 @@ def test_it_shows_the_city_name_and_a_search_form(client, city):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Rouen</h1>" in html
-    assert '<form class="search" method="get" action="/rouen/" role="search">' in html
+    assert '<form class="search" method="get" action="/rouen/search/" role="search">' in html
     assert 'name="q"' in html
 
 

@@ -1,0 +1,82 @@
+"""The product page: what a customer must know before buying one product.
+
+EU regulation 1169/2011 (art. 9 and 14) requires the allergens of a food sold
+at a distance to be shown *before* the purchase, prominently. Whether a product
+is food is decided from its shop's trade (see `states_allergens`).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from comptoir.domain.catalogue.allergens import Allergen
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.shops.models import Trade
+
+# Trades that sell no food: their products get no allergen block. A negative
+# list on purpose: a trade added later is treated as food until someone decides
+# otherwise, and an unneeded "No declared allergen" harms less than a missing one.
+NON_FOOD_TRADES = frozenset({Trade.FLORIST, Trade.BOOKS})
+# The quantity picker's ceiling for made-to-order products (no stock to cap it).
+MAX_QUANTITY = 99
+
+
+def product_for_storefront(city_slug: str, shop_slug: str, product_slug: str) -> Product:
+    """A product on sale in a published shop of a live city, with its shop, city and category.
+
+    Raises `Product.DoesNotExist` otherwise. One query.
+    (A read across relations: belongs in `domain/catalogue/selectors.py`, kept
+    here until that shared module can take it.)
+    """
+    return Product.objects.select_related("shop__city", "category").get(
+        shop__city__slug=city_slug,
+        shop__city__is_live=True,
+        shop__slug=shop_slug,
+        shop__is_active=True,
+        slug=product_slug,
+        is_active=True,
+    )
+
+
+def states_allergens(product: Product) -> bool:
+    """Whether the page shows an allergen block.
+
+    Food always does, "No declared allergen" included. A florist's or a
+    bookshop's product shows one only if the shop declared allergens anyway
+    (chocolates sold by a bookshop): declared allergens are never hidden.
+    """
+    return product.shop.trade not in NON_FOOD_TRADES or bool(product.allergens)
+
+
+def basket_add_url(product: Product) -> str | None:
+    """Where "Add to basket" posts (the `storefront:basket_add` view).
+
+    None until the basket view exists: the page then shows the quantity picker
+    with a disabled "Ordering opens soon" button.
+    """
+    return None
+
+
+def product_detail(
+    request: HttpRequest, city_slug: str, shop_slug: str, product_slug: str
+) -> HttpResponse:
+    try:
+        product = product_for_storefront(city_slug, shop_slug, product_slug)
+    except Product.DoesNotExist as exc:
+        raise Http404(product_slug) from exc
+    shop = product.shop
+    stock_cap = MAX_QUANTITY if product.stock is None else min(product.stock, MAX_QUANTITY)
+    return render(
+        request,
+        "storefront/product_detail.html",
+        {
+            "city": shop.city,
+            "shop": shop,
+            "product": product,
+            "states_allergens": states_allergens(product),
+            "allergens": Allergen(product.allergens).members(),
+            "max_quantity": stock_cap,
+            "basket_add_url": basket_add_url(product),
+        },
+    )

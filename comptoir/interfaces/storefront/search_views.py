@@ -1,0 +1,73 @@
+"""The city search page: as you type with htmx, a plain GET form without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.cities.models import City
+from comptoir.domain.search.normalise import MAX_QUERY_LENGTH
+from comptoir.domain.search.selectors import SearchResults, search_city
+from comptoir.domain.shops.hours import OpeningStatus, opening_status
+from comptoir.domain.shops.models import Shop, Trade
+from comptoir.domain.shops.selectors import city_for_storefront
+from comptoir.interfaces.storefront import views
+
+
+@dataclass(frozen=True, slots=True)
+class ProductHit:
+    product: Product
+    status: OpeningStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ShopHit:
+    shop: Shop
+    status: OpeningStatus
+
+
+def _statuses(results: SearchResults, now: datetime) -> dict[int, OpeningStatus]:
+    shops = [*results.shops, *(p.shop for p in results.products)]
+    return {shop.pk: opening_status(shop, now) for shop in {s.pk: s for s in shops}.values()}
+
+
+def search(request: HttpRequest, city_slug: str) -> HttpResponse:
+    try:
+        city = city_for_storefront(city_slug)
+    except City.DoesNotExist as exc:
+        raise Http404(city_slug) from exc
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    trade = request.GET.get("trade") or None
+    if trade not in Trade.values:
+        trade = None  # a stale or hand-made link: search every trade
+    open_now = request.GET.get("open") == "1"
+    now = views.current_time()  # through the module: tests freeze this seam
+    results = (
+        search_city(city=city, query=query, trade=trade, open_now=open_now, now=now)
+        if query
+        else SearchResults()
+    )
+    statuses = _statuses(results, now)
+    context = {
+        "city": city,
+        "query": query,
+        "trade": trade,
+        "trades": Trade.choices,
+        "open_now": open_now,
+        "results": results,
+        "products": [ProductHit(p, statuses[p.shop_id]) for p in results.products],
+        "shops": [ShopHit(s, statuses[s.pk]) for s in results.shops],
+    }
+    # htmx asks for the results only, except when it restores a page from history.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "storefront/search_results.html" if partial else "storefront/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
