@@ -70,9 +70,10 @@ def test_logging_in_merges_the_visitor_basket_into_the_customer_one(shop):
 
     merge_visitor_baskets(request, customer)
 
-    assert dict(
-        BasketLine.objects.filter(basket=theirs).values_list("product_id", "quantity")
-    ) == {croissant.pk: 3, baguette.pk: 1}
+    assert dict(BasketLine.objects.filter(basket=theirs).values_list("product_id", "quantity")) == {
+        croissant.pk: 3,
+        baguette.pk: 1,
+    }
     assert list(Basket.objects.all()) == [theirs]
     assert VISITOR_TOKEN_SESSION_KEY not in request.session
 
