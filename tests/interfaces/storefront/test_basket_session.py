@@ -62,9 +62,11 @@ def test_logging_in_merges_the_visitor_basket_into_the_customer_one(shop):
     baguette = make_product(shop, price=Decimal("1.30"))
     customer = make_user()
     theirs = current_basket(visitor_request(customer), shop.city, create=True)
+    assert theirs is not None
     basket_add(basket=theirs, product=croissant, quantity=1)
     request = visitor_request()
     visitors = current_basket(request, shop.city, create=True)
+    assert visitors is not None
     basket_add(basket=visitors, product=croissant, quantity=2)
     basket_add(basket=visitors, product=baguette, quantity=1)
 
