@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 
 
 class SlotUnavailable(DomainError):
@@ -73,3 +74,8 @@ class BelowDeliveryMinimum(DomainError):
 
     def __init__(self, *, minimum: Decimal, missing: Decimal) -> None:
         super().__init__(params={"minimum": minimum, "missing": missing})
+
+    def __str__(self) -> str:
+        # params stay Decimals for API clients; people read money in their locale.
+        amounts = {name: format_money(value) for name, value in self.params.items()}
+        return str(self.message) % amounts

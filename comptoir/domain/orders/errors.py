@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -103,12 +104,22 @@ class OutOfStock(DomainError):
 
     def __init__(self, shortfalls: Sequence[Shortfall]) -> None:
         self.shortfalls = list(shortfalls)
+        super().__init__(
+            params={
+                "shortfalls": [
+                    {"product": s.product, "available": s.available} for s in self.shortfalls
+                ]
+            }
+        )
+
+    def __str__(self) -> str:
+        # Worded when shown, so each reader gets it in their own language.
         details = ", ".join(
             ngettext("%(product)s (%(n)s left)", "%(product)s (%(n)s left)", s.available)
             % {"product": s.product, "n": s.available}
             for s in self.shortfalls
         )
-        super().__init__(params={"details": details})
+        return str(self.message) % {"details": details}
 
 
 class ShopNotTakingOrders(DomainError):
@@ -167,7 +178,7 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
     default_message = _("Order %(number)s is %(state)s: it cannot be %(action)s now.")
 
-    def __init__(self, *, number: str, state: str, action: str) -> None:
+    def __init__(self, *, number: str, state: str, action: str | Promise) -> None:
         from comptoir.domain.orders.models import OrderState
 
         #: The order's current state (a value of OrderState), for callers to match on.

@@ -406,9 +406,11 @@ class OrderEvent(models.Model):
         Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
     )
     from_state = models.CharField(
-        _("from"), max_length=20, choices=OrderState.choices, blank=True
+        pgettext_lazy("order state", "from"), max_length=20, choices=OrderState.choices, blank=True
     )  # empty for the order's first event (nothing -> placed)
-    to_state = models.CharField(_("to"), max_length=20, choices=OrderState.choices)
+    to_state = models.CharField(
+        pgettext_lazy("order state", "to"), max_length=20, choices=OrderState.choices
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

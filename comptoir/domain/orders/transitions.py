@@ -78,7 +78,7 @@ def order_transition(
         raise IllegalTransition(
             number=order.number,
             state=current,
-            action=str(ACTIONS[to_state]),
+            action=ACTIONS[to_state],  # lazy: read in the language of whoever sees it
         )
     from_state = current
     order.state = to_state

@@ -114,8 +114,10 @@ def test_it_refuses_an_order_below_the_minimum_naming_what_is_missing(delivering
     assert refused.value.params == {"minimum": Decimal("15.00"), "missing": Decimal("2.50")}
     with translation.override("en"):
         assert str(refused.value) == (
-            "Delivery starts from an order of 15.00: add 2.50 more, or choose click & collect."
+            "Delivery starts from an order of €15.00: add €2.50 more, or choose click & collect."
         )
+    with translation.override("fr"):
+        assert "15,00\xa0€" in str(refused.value)
 
 
 def test_it_accepts_an_order_of_exactly_the_minimum(delivering):

@@ -1,5 +1,6 @@
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.models import DailyQuotaUsage, SlotBooking
@@ -72,7 +73,10 @@ def test_it_names_the_current_state_in_the_message(scene):
     with pytest.raises(IllegalTransition) as caught:
         order_cancel_by_customer(order=bread, now=NOW)
 
-    assert str(caught.value) == f"Order {bread.number} is Cancelled: it cannot be cancelled now."
+    with translation.override("en"):
+        assert (
+            str(caught.value) == f"Order {bread.number} is Cancelled: it cannot be cancelled now."
+        )
     assert stocks(scene.baguette, scene.croissant) == [10, 6]
 
 

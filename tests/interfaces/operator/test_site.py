@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from comptoir.domain.catalogue.models import Product
+from tests.domain.orders.support import make_scene
+from tests.domain.orders.test_checkout import place
 from tests.factories import make_category, make_membership, make_product, make_shop, make_user
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
@@ -28,6 +31,11 @@ def one_of_each(city):
     make_product(shop, category=make_category(shop))
     make_membership(shop, role="owner")
     Group.objects.create(name="Support")
+    # A placed checkout: orders, their lines and events, slot bookings, a
+    # daily quota's usage, and the (emptied) basket it came from.
+    scene = make_scene(city)
+    Product.objects.filter(pk=scene.croissant.pk).update(daily_quota=10)
+    place(scene)
     DBTaskResult.objects.create(
         task_path="comptoir.tasks.retired_task",
         args_kwargs={"args": [], "kwargs": {}},
@@ -73,7 +81,8 @@ def test_it_speaks_french_by_default(operator_client):
     assert response.headers["Content-Language"] == "fr"
     html = response.content.decode()
     assert "Comptoir — opérateur" in html
-    assert "Déconnexion" in html
+    # Our catalogue's "Log out" (account pages) wins over the admin's own.
+    assert "Se déconnecter" in html
     assert "Ajouter" in html
     assert "Log out" not in html
 
@@ -86,7 +95,7 @@ def test_it_speaks_english_when_the_browser_asks(operator_client):
     html = response.content.decode()
     assert "Comptoir — operator" in html
     assert "Log out" in html
-    assert "Déconnexion" not in html
+    assert "Se déconnecter" not in html
 
 
 def test_it_links_the_operator_stylesheet(operator_client):
