@@ -152,15 +152,15 @@ def test_it_switches_to_english_and_back(live_server, page, console, rouen, froz
     assert page.locator("html").get_attribute("lang") == "fr"
 
     with page.expect_navigation():
-        page.get_by_role("button", name="EN").tap()
+        page.get_by_role("button", name="EN", exact=True).tap()
     assert page.url == f"{live_server.url}/rouen/au-bon-pain/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".product__amount").first.inner_text() == "€1.30"
     assert page.locator(".shelf__title").last.inner_text() == "Other"
-    assert page.get_by_role("button", name="EN").get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="EN", exact=True).get_attribute("aria-pressed") == "true"
 
     with page.expect_navigation():
-        page.get_by_role("button", name="FR").tap()
+        page.get_by_role("button", name="FR", exact=True).tap()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator(".product__amount").first.inner_text() == "1,30\xa0€"
 

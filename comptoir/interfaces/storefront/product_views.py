@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Product
@@ -52,10 +53,10 @@ def states_allergens(product: Product) -> bool:
 def basket_add_url(product: Product) -> str | None:
     """Where "Add to basket" posts (the `storefront:basket_add` view).
 
-    None until the basket view exists: the page then shows the quantity picker
-    with a disabled "Ordering opens soon" button.
+    None would show the quantity picker with a disabled "Ordering opens soon"
+    button (a city whose ordering is not open yet).
     """
-    return None
+    return reverse("storefront:basket_add", kwargs={"city_slug": product.shop.city.slug})
 
 
 def product_detail(

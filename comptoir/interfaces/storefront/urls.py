@@ -1,6 +1,12 @@
 from django.urls import path
 
-from comptoir.interfaces.storefront import product_views, search_views, views
+from comptoir.interfaces.storefront import (
+    basket_views,
+    checkout_views,
+    product_views,
+    search_views,
+    views,
+)
 
 app_name = "storefront"
 urlpatterns = [
@@ -8,6 +14,26 @@ urlpatterns = [
     path("<slug:city_slug>/", views.city_home, name="city_home"),
     # Before the shop page: "search" is a reserved shop slug.
     path("<slug:city_slug>/search/", search_views.search, name="search"),
+    # Before the shop and product pages: "basket" is a reserved shop slug.
+    path("<slug:city_slug>/basket/", basket_views.basket, name="basket"),
+    path("<slug:city_slug>/basket/add/", basket_views.basket_add, name="basket_add"),
+    path(
+        "<slug:city_slug>/basket/lines/<int:product_id>/",
+        basket_views.basket_line,
+        name="basket_line",
+    ),
+    # Before the shop and product pages: "checkout" is a reserved shop slug.
+    path("<slug:city_slug>/checkout/", checkout_views.checkout, name="checkout"),
+    path(
+        "<slug:city_slug>/checkout/summary/",
+        checkout_views.checkout_summary,
+        name="checkout_summary",
+    ),
+    path(
+        "<slug:city_slug>/checkout/done/<str:token>/",
+        checkout_views.checkout_done,
+        name="checkout_done",
+    ),
     path("<slug:city_slug>/<slug:shop_slug>/", views.shop_detail, name="shop_detail"),
     path(
         "<slug:city_slug>/<slug:shop_slug>/<slug:product_slug>/",
