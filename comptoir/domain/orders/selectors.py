@@ -1,4 +1,4 @@
-"""Reads for the basket page: lines grouped by shop, totals and availability."""
+"""Reads for the basket page (lines grouped by shop, totals, availability) and order pages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
 
+from django.db.models import Prefetch, QuerySet
+
+from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
-from comptoir.domain.orders.models import Basket, BasketLine
+from comptoir.domain.orders.models import Basket, BasketLine, Order, OrderEvent, OrderLine
 from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
 from comptoir.domain.shops.models import Shop
 
@@ -124,3 +127,28 @@ def basket_view(basket: Basket | None, now: datetime) -> BasketView:
             )
         )
     return BasketView(shops=shops)
+
+
+def customer_orders(user: User) -> QuerySet[Order]:
+    """A customer's orders, newest first, with their shop and city (one query)."""
+    return (
+        Order.objects.filter(customer=user)
+        .select_related("shop", "city")
+        .order_by("-placed_at", "-pk")
+    )
+
+
+def order_for_customer(user: User, number: str) -> Order | None:
+    """One of the customer's orders with its shop, city, lines and events; None if not theirs.
+
+    Three queries: the order (with shop and city), its lines, its events.
+    """
+    return (
+        Order.objects.filter(customer=user, number=number)
+        .select_related("shop", "city")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+            Prefetch("events", queryset=OrderEvent.objects.order_by("at", "pk")),
+        )
+        .first()
+    )

@@ -143,6 +143,39 @@ def basket_merge(*, session_basket: Basket, user: User) -> Basket:
     return basket
 
 
+def basket_refill_from_order(
+    *, basket: Basket, order: Order, now: datetime | None = None
+) -> list[str]:
+    """Put an earlier order's products back in the basket ("order again").
+
+    Each product still on sale is added in the quantity ordered (on top of what
+    the basket holds, capped at 99), at today's price. Returns the names of the
+    lines that could not be added, in the order's line order: products deleted,
+    withdrawn, sold out, of an unpublished shop, of another city than the
+    basket's, or whose pre-order day is past.
+    """
+    now = now or timezone.now()
+    unavailable: list[str] = []
+    lines = order.lines.select_related("product__shop__city").order_by("pk")
+    with transaction.atomic():
+        for line in lines:
+            product = line.product
+            if product is None or product.stock == 0 or _preorder_day_past(product, now):
+                unavailable.append(line.product_name)
+                continue
+            try:
+                basket_add(basket=basket, product=product, quantity=line.quantity)
+            except (ProductNotOnSale, ProductInAnotherCity):
+                unavailable.append(line.product_name)
+    return unavailable
+
+
+def _preorder_day_past(product: Product, now: datetime) -> bool:
+    if product.preorder_on is None:
+        return False
+    return product.preorder_on < now.astimezone(product.shop.city.zone).date()
+
+
 def order_cancel_by_customer(
     *, order: Order, actor: User | None = None, now: datetime | None = None
 ) -> Order:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.interfaces.accounts import views
+from comptoir.interfaces.accounts import order_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("addresses/new/", views.address_new, name="address_new"),
     path("addresses/<int:pk>/default/", views.address_make_default, name="address_default"),
     path("addresses/<int:pk>/delete/", views.address_remove, name="address_delete"),
+    path("orders/", order_views.order_list, name="orders"),
+    path("orders/<str:number>/", order_views.order_detail, name="order_detail"),
+    path("orders/<str:number>/cancel/", order_views.order_cancel, name="order_cancel"),
+    path("orders/<str:number>/again/", order_views.order_again, name="order_again"),
 ]

@@ -1,21 +1,28 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
+from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.errors import (
     BasketOwnerRequired,
     InvalidQuantity,
     ProductInAnotherCity,
     ProductNotOnSale,
 )
-from comptoir.domain.orders.models import Basket, BasketLine
+from comptoir.domain.orders.models import Basket, BasketLine, Order
 from comptoir.domain.orders.services import (
     basket_add,
     basket_for,
     basket_merge,
+    basket_refill_from_order,
     basket_remove,
     basket_set_quantity,
 )
+from comptoir.domain.shops.models import Shop
+from tests.domain.orders.support import NOW
+from tests.domain.orders.test_checkout import place
 from tests.factories import make_city, make_product, make_shop, make_user
 
 
@@ -90,7 +97,8 @@ def test_it_refuses_a_product_not_on_sale_or_of_an_unpublished_shop(city, shop):
     with pytest.raises(ProductNotOnSale):
         basket_add(basket=basket, product=hidden)
 
-    assert str(caught.value) == f"{withdrawn.name} is not on sale at the moment."
+    with translation.override("en"):
+        assert str(caught.value) == f"{withdrawn.name} is not on sale at the moment."
     assert quantities(basket) == {}
 
 
@@ -170,3 +178,54 @@ def test_it_makes_the_visitors_basket_the_customers_first_one(city, shop):
     assert merged.user == user
     assert quantities(merged) == {bread.pk: 3}
     assert list(Basket.objects.values_list("user", "session_key")) == [(user.pk, "")]
+
+
+def placed_bread_order(scene):
+    """Camille's bread order (2 baguettes, 3 croissants); her basket is empty after it."""
+    place(scene)
+    return Order.objects.get(shop=scene.bakery)
+
+
+def test_it_refills_the_basket_with_an_orders_products(scene):
+    order = placed_bread_order(scene)
+    basket_add(basket=scene.basket, product=scene.baguette, quantity=1)
+
+    unavailable = basket_refill_from_order(basket=scene.basket, order=order, now=NOW)
+
+    assert unavailable == []
+    assert quantities(scene.basket) == {scene.baguette.pk: 3, scene.croissant.pk: 3}
+
+
+def test_it_names_what_cannot_be_put_back_and_adds_the_rest(scene):
+    order = placed_bread_order(scene)
+    tart = make_product(scene.bakery, name="Tarte aux pommes", stock=0)
+    log = make_product(scene.bakery, name="Bûche", preorder_on=date(2026, 3, 9))
+    gone = make_product(scene.bakery, name="Pain de mie")
+    for product in (tart, log, gone):
+        order.lines.create(
+            city=scene.city,
+            product=product,
+            product_name=product.name,
+            unit="piece",
+            unit_price=product.price,
+            vat_rate=product.vat_rate,
+            quantity=1,
+            line_total=product.price,
+        )
+    gone.delete()
+    Product.objects.filter(pk=scene.croissant.pk).update(is_active=False)
+
+    unavailable = basket_refill_from_order(basket=scene.basket, order=order, now=NOW)
+
+    assert unavailable == ["Croissant", "Tarte aux pommes", "Bûche", "Pain de mie"]
+    assert quantities(scene.basket) == {scene.baguette.pk: 2}
+
+
+def test_it_puts_nothing_back_from_an_unpublished_shop(scene):
+    order = placed_bread_order(scene)
+    Shop.objects.filter(pk=scene.bakery.pk).update(is_active=False)
+
+    unavailable = basket_refill_from_order(basket=scene.basket, order=order, now=NOW)
+
+    assert unavailable == ["Baguette tradition", "Croissant"]
+    assert quantities(scene.basket) == {}

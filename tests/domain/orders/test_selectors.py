@@ -1,9 +1,17 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from comptoir.domain.catalogue.models import Product
-from comptoir.domain.orders.selectors import Availability, basket_view
+from comptoir.domain.orders.models import Order
+from comptoir.domain.orders.selectors import (
+    Availability,
+    basket_view,
+    customer_orders,
+    order_for_customer,
+)
 from comptoir.domain.orders.services import basket_add, basket_for
 from tests.domain.orders.support import NOW
+from tests.domain.orders.test_checkout import place
 from tests.factories import make_product, make_shop, make_user
 
 
@@ -71,3 +79,47 @@ def test_it_flags_a_pre_order_whose_day_is_past(scene):
     view = basket_view(scene.basket, NOW)
 
     assert view.shops[1].lines[0].availability == Availability.NOT_ON_SALE
+
+
+def test_it_lists_a_customers_orders_newest_first_with_shop_and_city(
+    scene, django_assert_num_queries
+):
+
+    place(scene)
+    Order.objects.filter(shop=scene.cheese).update(placed_at=NOW + timedelta(minutes=5))
+    make_user(email="other@example.fr")
+
+    with django_assert_num_queries(1):
+        orders = [(o.shop.name, o.city.slug) for o in customer_orders(scene.customer)]
+
+    assert orders == [("Fromagerie du Vieux-Marché", "rouen"), ("Boulangerie Jeanne", "rouen")]
+    assert list(customer_orders(make_user(email="nobody@example.fr"))) == []
+
+
+def test_it_reads_one_customers_order_with_lines_and_events_in_three_queries(
+    scene, django_assert_num_queries
+):
+
+    place(scene)
+    number = Order.objects.get(shop=scene.bakery).number
+
+    with django_assert_num_queries(3):
+        order = order_for_customer(scene.customer, number)
+        assert order is not None
+        seen = (
+            order.shop.name,
+            order.city.slug,
+            [line.product_name for line in order.lines.all()],
+            [event.to_state for event in order.events.all()],
+        )
+
+    assert seen == ("Boulangerie Jeanne", "rouen", ["Baguette tradition", "Croissant"], ["placed"])
+
+
+def test_it_finds_no_order_of_another_customer(scene):
+
+    place(scene)
+    number = Order.objects.get(shop=scene.bakery).number
+
+    assert order_for_customer(make_user(email="other@example.fr"), number) is None
+    assert order_for_customer(scene.customer, "NOPE-0000") is None

@@ -157,7 +157,14 @@ def test_it_shows_hours_closures_staff_and_shelves_inline(operator_client, shop)
     response = operator_client.get(reverse("admin:shops_shop_change", args=[shop.pk]))
 
     formsets = {f.formset.prefix: f.formset for f in response.context["inline_admin_formsets"]}
-    assert list(formsets) == ["opening_hours", "closures", "memberships", "categories"]
+    assert list(formsets) == [
+        "opening_hours",
+        "closures",
+        "memberships",
+        "categories",
+        "delivery_settings",
+        "delivery_postcodes",
+    ]
     assert [form.instance.name for form in formsets["categories"].forms] == ["Pains"]
     assert len(formsets["memberships"].forms) == 1
 
@@ -192,6 +199,10 @@ def new_shop_form(city) -> dict[str, str]:
         "memberships-INITIAL_FORMS": "0",
         "categories-TOTAL_FORMS": "0",
         "categories-INITIAL_FORMS": "0",
+        "delivery_settings-TOTAL_FORMS": "0",
+        "delivery_settings-INITIAL_FORMS": "0",
+        "delivery_postcodes-TOTAL_FORMS": "0",
+        "delivery_postcodes-INITIAL_FORMS": "0",
     }
 
 

@@ -78,6 +78,9 @@ class ProductAdminForm(forms.ModelForm):
             "stock",
             "is_active",
             "position",
+            "lead_time_minutes",
+            "daily_quota",
+            "preorder_on",
             "photo",
             "allergens",
         )
@@ -131,6 +134,7 @@ class ProductAdmin(admin.ModelAdmin):
         (None, {"fields": ("shop", "category", "name", "slug", "description")}),
         (_("Price"), {"fields": ("price", "vat_rate", "unit")}),
         (_("Stock and display"), {"fields": ("stock", "is_active", "position")}),
+        (_("Fulfilment"), {"fields": ("lead_time_minutes", "daily_quota", "preorder_on")}),
         (_("Photo"), {"fields": ("photo", "photo_preview")}),
         (_("Allergens"), {"fields": ("allergens",)}),
         (_("History"), {"fields": ("created_at", "updated_at")}),

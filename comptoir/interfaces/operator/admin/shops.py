@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, QuerySet
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +15,11 @@ from django.utils.translation import ngettext
 from comptoir.domain.catalogue.models import Category
 from comptoir.domain.shops.models import Closure, Membership, OpeningHours, Role, Shop
 from comptoir.domain.shops.services import shop_pause, shop_resume
+from comptoir.interfaces.operator.admin.fulfilment import (
+    DeliveryPostcodeInline,
+    DeliverySettingsInline,
+    save_fulfilment_formset,
+)
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -72,7 +79,14 @@ class ShopAdmin(admin.ModelAdmin):
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, "city") if obj is not None else fields
 
-    inlines = (OpeningHoursInline, ClosureInline, MembershipInline, CategoryInline)
+    inlines = (
+        OpeningHoursInline,
+        ClosureInline,
+        MembershipInline,
+        CategoryInline,
+        DeliverySettingsInline,
+        DeliveryPostcodeInline,
+    )
     actions = ("pause_orders", "resume_orders")
     fieldsets = (
         (
@@ -110,6 +124,17 @@ class ShopAdmin(admin.ModelAdmin):
             .annotate(product_count=Count("products"))
             .prefetch_related(Prefetch("memberships", queryset=owners, to_attr="owner_memberships"))
         )
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        # Delivery settings and postcodes are saved by the fulfilment services.
+        if not save_fulfilment_formset(form.instance, formset):
+            super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("products"), ordering="product_count")
     def product_count(self, shop: Shop) -> int:
