@@ -8,39 +8,17 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import URLResolver, include, path
 
-from comptoir.config import urls as root_urls
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.models import SlotBooking
 from comptoir.domain.orders.checkout import checkout_place
 from comptoir.domain.orders.models import BasketLine, Order, OrderEvent, OrderState
-from comptoir.interfaces.storefront import urls as storefront_urls
 from tests.domain.orders.support import COLLECT_AT, CONTACT, NOW, collect_at, make_scene
 from tests.domain.orders.test_checkout import place, stocks
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-# The basket page (storefront:basket, /<city_slug>/basket/) is built beside this
-# work; until it lands, "order again" tests route it to a stand-in view.
-def _basket_stand_in(request: HttpRequest, city_slug: str) -> HttpResponse:
-    return HttpResponse()
-
-
-if any(getattr(p, "name", None) == "basket" for p in storefront_urls.urlpatterns):
-    urlpatterns = root_urls.urlpatterns
-else:
-    storefront = ([path("<slug:city_slug>/basket/", _basket_stand_in, name="basket")], "storefront")
-    urlpatterns = [
-        p
-        for p in root_urls.urlpatterns
-        if not (isinstance(p, URLResolver) and p.app_name == "storefront")
-    ] + [path("", include(storefront)), path("", include(storefront_urls))]
-with_basket_route = pytest.mark.urls(__name__)
 
 
 @pytest.fixture
@@ -288,7 +266,6 @@ def test_it_cancels_only_by_post(orders, camille):
     assert Order.objects.get(pk=bread.pk).state == OrderState.PLACED
 
 
-@with_basket_route
 def test_it_puts_the_order_back_in_the_basket_and_goes_to_it(scene, orders, camille):
     bread, _ = orders
 
@@ -303,7 +280,6 @@ def test_it_puts_the_order_back_in_the_basket_and_goes_to_it(scene, orders, cami
     ]
 
 
-@with_basket_route
 def test_it_says_which_products_could_not_be_put_back(scene, orders, camille):
     bread, _ = orders
     Product.objects.filter(pk=scene.croissant.pk).update(is_active=False)
