@@ -22,3 +22,19 @@ def shop(city):
     from tests.factories import make_shop
 
     return make_shop(city)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language (French).
+
+    A view that activates a language (log-in applies the customer's) leaves
+    it active in the thread; without this reset, later tests would read
+    messages in whatever language an earlier test left behind.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

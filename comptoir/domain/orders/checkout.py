@@ -7,14 +7,20 @@
 2. the basket is compared with what the customer confirmed (`expected`):
    every changed price, quantity or withdrawn product in one `BasketChanged`;
 3. shops: paused ones (`ShopPaused`), a missing or unoffered pickup/delivery
-   choice (`FulfilmentChoiceMissing`, `FulfilmentNotOffered`), the delivery
-   quote per address (`OutsideDeliveryZone`, `BelowDeliveryMinimum`…);
+   choice (`FulfilmentChoiceMissing`, `FulfilmentNotOffered`), the payment
+   method taken by every shop for its choice (`PaymentMethodUnavailable`; an
+   unknown method is refused before the transaction), the delivery quote per
+   address (`OutsideDeliveryZone`, `BelowDeliveryMinimum`…);
 4. stock: conditional decrements in product pk order, every shortfall in one
    `OutOfStock`;
 5. daily quotas (product pk order), then slots (shop pk order);
-6. orders with their lines, totals (`totals.py`), codes and first event;
+6. orders with their lines, totals (`totals.py`), codes, payment method
+   (`unpaid`) and first event;
 7. the basket is emptied, and one confirmation e-mail is enqueued for after
    the commit.
+
+What the customer does next to pay (nothing for pay-on-collection, an online
+payment page later) is asked after the commit: `payments.checkout_payment_start`.
 
 Any refusal rolls the whole transaction back: no order, no stock taken, no
 slot held, the basket as it was. Locks are always taken in the same order
@@ -64,7 +70,9 @@ from comptoir.domain.orders.models import (
     OrderEvent,
     OrderLine,
     OrderState,
+    PaymentMethod,
 )
+from comptoir.domain.orders.payments import payment_method_check, payment_provider
 from comptoir.domain.orders.stock import stock_decrement
 from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
 from comptoir.domain.shops.models import Shop
@@ -214,7 +222,12 @@ def _slot_ends_at(shop: Shop, choice: FulfilmentChoice) -> datetime:
 
 
 def _create_order(
-    part: _ShopPart, *, checkout: Checkout, customer: User | None, now: datetime
+    part: _ShopPart,
+    *,
+    checkout: Checkout,
+    customer: User | None,
+    payment_method: str,
+    now: datetime,
 ) -> Order:
     shop, choice, totals = part.shop, part.choice, part.totals
     address: dict[str, object] = {}
@@ -248,6 +261,7 @@ def _create_order(
             subtotal=totals.subtotal,
             delivery_fee=totals.delivery_fee,
             total=totals.total,
+            payment_method=payment_method,
             placed_at=now,
             **address,
         )
@@ -287,18 +301,23 @@ def checkout_place(
     expected: Expected | None,
     now: datetime,
     customer: User | None = None,
+    payment_method: str = PaymentMethod.AT_SHOP,
 ) -> Checkout:
     """Place `basket` as one order per shop; see the module docstring for the steps.
 
     `choices` maps each shop id to its pickup or delivery choice; `expected`
     is what the customer confirmed (None skips the price check, for callers
-    that showed no prices). Returns the checkout (with a token already placed:
-    that checkout, unchanged).
+    that showed no prices); `payment_method` a `PaymentMethod` value with a
+    registered provider, stored on every order. Returns the checkout (with a
+    token already placed: that checkout, unchanged). Once it has returned, the
+    caller asks `checkout_payment_start(checkout=…)` what the customer does
+    next (a redirect to an online payment page, or nothing).
     """
     token = token.strip()
     if not token:
         raise ValueError("A checkout needs its form's idempotency token.")
     contact = _clean_contact(contact)
+    payment = payment_provider(payment_method)
     replayed = _replayed(token, basket, customer)
     if replayed is not None:
         return replayed
@@ -339,7 +358,9 @@ def checkout_place(
                 list(g) for _, g in groupby(lines, key=lambda line: line.product.shop_id)
             )
         ]
-        _check_shops([shop for shop, _ in grouped], choices)
+        shops = [shop for shop, _ in grouped]
+        _check_shops(shops, choices)
+        payment_method_check(provider=payment, shops=shops, choices=choices)
         parts: list[_ShopPart] = []
         for shop, shop_lines in grouped:
             choice = choices[shop.pk]
@@ -372,7 +393,10 @@ def checkout_place(
             )
 
         orders = [
-            _create_order(part, checkout=checkout, customer=customer, now=now) for part in parts
+            _create_order(
+                part, checkout=checkout, customer=customer, payment_method=payment.code, now=now
+            )
+            for part in parts
         ]
         BasketLine.objects.filter(basket=basket).delete()
         enqueue_after_commit(

@@ -167,6 +167,25 @@ class InvalidContact(DomainError):
         )
 
 
+class PaymentMethodUnavailable(DomainError):
+    """A payment method no provider handles, or one not offered for a shop and its choice.
+
+    `method` is the value asked for; `shops` names the shops it cannot pay
+    (empty when no provider is registered under `method`).
+    """
+
+    code = "payment_method_unavailable"
+    default_message = _(
+        "This payment method is not available for this order. Please choose another one."
+    )
+    field = "payment_method"
+
+    def __init__(self, *, method: str, shops: Sequence[str] = ()) -> None:
+        self.method = method
+        self.shops = list(shops)
+        super().__init__()
+
+
 class CheckoutTokenReused(DomainError):
     """The idempotency key of another customer's checkout was sent again."""
 

@@ -304,13 +304,14 @@ class Order(models.Model):
                 ),
                 name="orders_order_total_is_subtotal_plus_fee",
             ),
+            # A delivery needs a postal address; coordinates only when known (a
+            # shop that delivers by postcode needs none, and guests type theirs).
             models.CheckConstraint(
                 condition=~models.Q(fulfilment=Fulfilment.DELIVERY)
                 | (
                     ~models.Q(delivery_line1="")
                     & ~models.Q(delivery_postal_code="")
                     & ~models.Q(delivery_locality="")
-                    & models.Q(delivery_latitude__isnull=False, delivery_longitude__isnull=False)
                 ),
                 name="orders_order_delivery_has_address",
             ),

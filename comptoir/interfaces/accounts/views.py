@@ -80,7 +80,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
-    form = SignupForm(request.POST or None)
+    # The guest's confirmation page links here with the e-mail of the order.
+    initial = {"email": request.GET.get("email", "").strip()[:254]}
+    form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_register(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.domain.orders.checkout import Collect, Contact, Delivery, FulfilmentChoice
 from comptoir.domain.orders.models import MAX_LINE_QUANTITY, Fulfilment, PaymentMethod
+from comptoir.domain.orders.payments import payment_method_choices
 from comptoir.domain.shops.models import Shop
 
 ADDRESS_PREFIX = "address"
@@ -120,9 +121,10 @@ class CheckoutForm(forms.Form):
         help_text=_("The shop calls it if something is missing."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
+    # Every registered provider; whether the basket's shops take it is the service's call.
     payment_method = forms.ChoiceField(
         label=_("Payment"),
-        choices=PaymentMethod.choices,
+        choices=payment_method_choices,
         initial=PaymentMethod.AT_SHOP,
         widget=forms.RadioSelect,
     )

@@ -1,7 +1,8 @@
 """Checkout and its confirmation: one page, one "Confirm order", one order per shop.
 
-The views parse the form, call `checkout_place`, and render. Everything else
-here builds what the page shows (slots by day, the delivery quote of the
+The views parse the form, call `checkout_place` (then, after its commit,
+`checkout_payment_start`: where the customer goes next), and render. Everything
+else here builds what the page shows (slots by day, the delivery quote of the
 address typed, the summary the law asks for before the final click) with the
 orders, fulfilment and shops selectors, and maps the service's refusals once
 to messages on the right place of the page. A refusal writes nothing: the
@@ -49,9 +50,11 @@ from comptoir.domain.orders.errors import (
     EmptyBasket,
     InvalidContact,
     OutOfStock,
+    PaymentMethodUnavailable,
     Shortfall,
 )
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order, OrderLine
+from comptoir.domain.orders.payments import checkout_payment_start
 from comptoir.domain.orders.selectors import BasketView, ShopBasket, basket_view
 from comptoir.domain.orders.totals import Totals, compute_totals
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
@@ -410,10 +413,12 @@ def checkout_page(
         token=secrets.token_urlsafe(24),
         address=address,
     )
-    if form.is_bound:
-        _form_errors(page)
+    # A refusal comes with a valid form: map it first, so that an error it
+    # puts on a field the page shows at the top (payment) is listed there.
     if refusal is not None:
         _refusal_messages(page, refusal)
+    if form.is_bound:
+        _form_errors(page)
     return page
 
 
@@ -464,6 +469,9 @@ def _refusal_messages(page: CheckoutPage, error: DomainError) -> None:
     if isinstance(error, InvalidContact):
         for name in error.fields:
             page.form.add_error(name, str(CONTACT_MESSAGES.get(name, error)))
+        return
+    if isinstance(error, PaymentMethodUnavailable):
+        page.form.add_error("payment_method", str(error))
         return
     if isinstance(error, SlotFull | SlotUnavailable):
         starts = slot_value(error.starts_at)
@@ -550,6 +558,7 @@ def checkout(request: HttpRequest, city_slug: str) -> HttpResponse:
                     expected=form.cleaned_data["expected"],
                     now=now,
                     customer=_customer(request),
+                    payment_method=form.cleaned_data["payment_method"],
                 )
             except EmptyBasket as error:
                 messages.info(request, str(error))
@@ -557,8 +566,10 @@ def checkout(request: HttpRequest, city_slug: str) -> HttpResponse:
             except DomainError as error:
                 refusal = error
             else:
+                # Committed: an online provider's payment page, or the confirmation.
+                payment = checkout_payment_start(checkout=placed)
                 _remember(request, form, placed)
-                done = reverse(
+                done = payment.redirect_url or reverse(
                     "storefront:checkout_done",
                     kwargs={"city_slug": city.slug, "token": placed.token},
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from django.core.paginator import Paginator
@@ -14,6 +14,8 @@ from django.utils.functional import Promise
 
 from comptoir.domain.catalogue.selectors import products_for_shop_page
 from comptoir.domain.cities.models import City
+from comptoir.domain.fulfilment.selectors import earliest_delivery_slot, earliest_pickup_slot
+from comptoir.domain.fulfilment.slots import Slot
 from comptoir.domain.shops.hours import OpeningStatus, opening_status, week_table
 from comptoir.domain.shops.models import Shop, Trade
 from comptoir.domain.shops.selectors import (
@@ -68,6 +70,24 @@ def trade_sections(shops: list[Shop], now: datetime, totals: dict[str, int]) -> 
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class NextSlot:
+    """When a slot starts, in the city's wall-clock time, and whether that is today or tomorrow."""
+
+    starts_at: datetime  # local
+    day: date
+    when: str  # "today", "tomorrow" or "later"
+
+
+def next_slot(slot: Slot | None, city: City, now: datetime) -> NextSlot | None:
+    if slot is None:
+        return None
+    starts_at = slot.starts_at.astimezone(city.zone)
+    today = now.astimezone(city.zone).date()
+    when = {today: "today", today + timedelta(days=1): "tomorrow"}.get(starts_at.date(), "later")
+    return NextSlot(starts_at=starts_at, day=starts_at.date(), when=when)
+
+
 def index(request: HttpRequest) -> HttpResponse:
     cities = list(live_cities())
     if len(cities) == 1:
@@ -118,6 +138,17 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
         shop = shop_for_storefront(city_slug, shop_slug, now=now)
     except Shop.DoesNotExist as exc:
         raise Http404(shop_slug) from exc
+    # The shop's own preparation time, whatever is ordered (products=[]). Hours
+    # and closures are prefetched: pickup costs one query (the bookings),
+    # delivery two (its settings and bookings); a kind the shop does not offer, none
+    # (the selector reads the delivery settings even for a shop that does not deliver).
+    next_pickup = next_delivery = None
+    if not shop.is_paused and shop.collect_enabled:
+        pickup = earliest_pickup_slot(shop=shop, products=[], now=now)
+        next_pickup = next_slot(pickup, shop.city, now)
+    if not shop.is_paused and shop.delivery_enabled:
+        delivery = earliest_delivery_slot(shop=shop, products=[], now=now)
+        next_delivery = next_slot(delivery, shop.city, now)
     return render(
         request,
         "storefront/shop_detail.html",
@@ -128,5 +159,7 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
             "week": week_table(shop, now),
             "closures": shop.closures.all(),
             "groups": products_for_shop_page(shop),
+            "next_pickup": next_pickup,
+            "next_delivery": next_delivery,
         },
     )

@@ -286,7 +286,6 @@ def test_it_accepts_totals_that_add_up_to_the_cent_including_zero(shop):
     [
         {"fulfilment": "delivery", "delivery_fee": D("0.00"), "total": D("6.05")},
         DELIVERY | {"delivery_line1": ""},
-        DELIVERY | {"delivery_latitude": None},
     ],
 )
 def test_it_refuses_a_delivery_without_address(shop, fields):

@@ -80,3 +80,45 @@ def test_it_refuses_an_offsite_next_after_sign_up(en):
     )
 
     assert response["Location"] == "/account/"
+
+
+def test_it_prefills_the_email_and_keeps_next_from_the_confirmation_link(en):
+    response = en.get(
+        "/account/signup/",
+        {"email": "camille@example.fr", "next": "/rouen/checkout/done/abc123/"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        '<input type="email" name="email" value="camille@example.fr" autocomplete="email"' in html
+    )
+    assert '<input type="hidden" name="next" value="/rouen/checkout/done/abc123/">' in html
+    assert response.context["form"].is_bound is False
+
+
+def test_it_signs_up_with_the_prefilled_email_and_goes_back_to_the_confirmation(en):
+    page = en.get("/account/signup/?email=camille%40example.fr&next=%2Frouen%2F")
+    next_url = page.context["next"]
+    email = page.context["form"]["email"].value()
+
+    response = en.post(
+        "/account/signup/",
+        {"first_name": "Camille", "email": email, "password": PASSWORD, "next": next_url},
+    )
+
+    assert response["Location"] == "/rouen/"
+    assert User.objects.get().email == "camille@example.fr"
+
+
+def test_it_escapes_what_the_link_puts_in_the_email_field(en):
+    html = en.get("/account/signup/", {"email": '"><script>x</script>'}).content.decode()
+
+    assert "<script>x</script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+def test_it_shows_an_empty_email_without_a_link(en):
+    response = en.get("/account/signup/")
+
+    assert response.context["form"]["email"].value() == ""

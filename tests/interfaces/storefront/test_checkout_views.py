@@ -472,3 +472,72 @@ def test_it_reads_the_checkout_page_in_a_fixed_number_of_queries(
         response = client.get(URL)
 
     assert response.status_code == 200
+
+
+# --- Payment ----------------------------------------------------------------
+
+
+@pytest.fixture
+def online_for_collect_only(monkeypatch):
+    """An online payment provider registered next to pay-on-collection, for pickups only."""
+    from comptoir.domain.orders.payments import PAYMENT_PROVIDERS
+    from tests.domain.orders.test_payments import CardOnline
+
+    provider = CardOnline()
+    monkeypatch.setitem(PAYMENT_PROVIDERS, provider.code, provider)
+    return provider
+
+
+def test_it_places_the_orders_with_the_payment_method_posted(client, guest):
+    data = form_of(client.get(URL).content.decode()) | GUEST
+
+    response = client.post(URL, data)
+
+    assert data["payment_method"] == "at_shop"
+    assert response.status_code == 303
+    assert list(Order.objects.values_list("payment_method", "payment_state")) == [
+        ("at_shop", "unpaid"),
+        ("at_shop", "unpaid"),
+    ]
+
+
+def test_it_puts_a_method_a_shop_does_not_take_on_the_payment_field_and_writes_nothing(
+    client, guest, online_for_collect_only
+):
+    cheese = guest["cheese"].pk
+    data = form_of(client.get(URL).content.decode())
+    data = choose(client, data, **GUEST, **ADDRESS, **NEAR, **{f"s{cheese}-fulfilment": "delivery"})
+
+    response = client.post(URL, data | {"payment_method": "card_online"})
+
+    message = "This payment method is not available for this order. Please choose another one."
+    assert response.status_code == 200
+    assert response.context["form"].errors["payment_method"] == [message]
+    errors = re.search(
+        r'<div class="form-errors co-errors"[^>]*>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert errors is not None
+    assert text(errors.group(1)) == message
+    assert online_for_collect_only.started == []
+    assert Checkout.objects.count() == 0
+    assert Order.objects.count() == 0
+    assert SlotBooking.objects.count() == 0
+    assert Product.objects.get(pk=guest["comte"].pk).stock == 4
+    assert basket_state(guest["basket"]) == [(guest["baguette"].pk, 2), (guest["comte"].pk, 2)]
+
+
+def test_it_sends_the_customer_to_the_page_an_online_provider_returns(client, guest, monkeypatch):
+    from comptoir.domain.orders.payments import PAYMENT_PROVIDERS
+    from tests.domain.orders.test_payments import CardOnline
+
+    online = CardOnline(code="at_shop")  # under the one method the orders can store today
+    monkeypatch.setitem(PAYMENT_PROVIDERS, "at_shop", online)
+    data = form_of(client.get(URL).content.decode()) | GUEST
+
+    response = client.post(URL, data)
+
+    checkout = Checkout.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"https://pay.example/session/{checkout.token}"
+    assert online.started == [(checkout, list(checkout.orders.order_by("pk")))]
+    assert basket_state(guest["basket"]) == []

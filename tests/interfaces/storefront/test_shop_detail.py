@@ -1,14 +1,18 @@
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Unit
+from comptoir.domain.fulfilment.models import SlotBooking, SlotKind
 from comptoir.domain.shops.models import Closure
 from tests.factories import make_category, make_city, make_opening_hours, make_product, make_shop
+
+PARIS = ZoneInfo("Europe/Paris")
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +218,89 @@ def test_it_renders_in_a_fixed_number_of_queries(
         make_product(
             bakery, category=categories[i % 3] if i % 5 else None, allergens=Allergen.GLUTEN
         )
-    with django_assert_num_queries(4):  # shop with city, hours, closures, products
+    # Shop with city, hours, closures, products; and the pickup bookings of the
+    # next 7 days (earliest_pickup_slot, hours and closures already loaded).
+    with django_assert_num_queries(5):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('<li class="product') == product_count
+    assert 'class="facts__next"' in response.content.decode()
+
+
+@pytest.mark.parametrize("product_count", [3, 30])
+def test_it_renders_a_delivering_shop_in_a_fixed_number_of_queries(
+    client, bakery, product_count, django_assert_num_queries, freeze_storefront_clock
+):
+    freeze_storefront_clock()
+    bakery.delivery_enabled = True
+    bakery.save()
+    make_opening_hours(bakery, 1, "07:30", "13:00")
+    for _ in range(product_count):
+        make_product(bakery)
+    # The five above, and for the next delivery slot: delivery settings, bookings.
+    with django_assert_num_queries(7):
+        response = client.get("/rouen/au-bon-pain/")
+    assert response.content.decode().count('class="facts__next"') == 2
+
+
+def next_slots(client: Client, url: str) -> list[str]:
+    html = english(client, url).content.decode()
+    return [text(s) for s in re.findall(r'<strong class="facts__next">(.*?)</strong>', html)]
+
+
+def test_it_shows_the_next_pickup_today_skipping_a_full_slot(
+    client, bakery, freeze_storefront_clock
+):
+    freeze_storefront_clock(datetime(2026, 6, 9, 12, 45, tzinfo=PARIS).astimezone(UTC))  # Tuesday
+    make_opening_hours(bakery, 1, "07:30", "13:00")
+    make_opening_hours(bakery, 1, "15:00", "19:30")
+    SlotBooking.objects.create(
+        city=bakery.city,
+        shop=bakery,
+        kind=SlotKind.COLLECT,
+        starts_at=datetime(2026, 6, 9, 15, 0, tzinfo=PARIS),
+        booked=4,  # the shop's capacity
+    )
+    assert next_slots(client, "/rouen/au-bon-pain/") == ["Next pickup: today 15:15"]
+
+
+def test_it_shows_the_next_pickup_tomorrow_after_the_last_slot(
+    client, bakery, freeze_storefront_clock
+):
+    freeze_storefront_clock(datetime(2026, 6, 9, 19, 0, tzinfo=PARIS).astimezone(UTC))  # Tuesday
+    make_opening_hours(bakery, 1, "07:30", "19:30")
+    make_opening_hours(bakery, 2, "07:45", "12:00")
+    assert next_slots(client, "/rouen/au-bon-pain/") == ["Next pickup: tomorrow 7:45"]
+
+
+def test_it_shows_the_next_slots_in_the_city_time_zone(client, freeze_storefront_clock):
+    # 8:00 UTC is 4:00 in Guadeloupe (10:00 in Paris).
+    freeze_storefront_clock(datetime(2026, 6, 9, 8, 0, tzinfo=UTC))  # Tuesday
+    city = make_city(slug="pointe-a-pitre", time_zone="America/Guadeloupe")
+    shop = make_shop(city, slug="lolo", delivery_enabled=True)
+    make_opening_hours(shop, 1, "07:45", "12:00")
+    assert next_slots(client, "/pointe-a-pitre/lolo/") == [
+        "Next pickup: today 7:45",
+        "Delivery: next slot today 7:45",
+    ]
+
+
+def test_it_names_the_day_of_a_next_slot_further_ahead(client, city, freeze_storefront_clock):
+    freeze_storefront_clock()  # Tuesday 9 June 2026, 10:00
+    shop = make_shop(city, slug="primeur", lead_time_minutes=45, delivery_enabled=True)
+    make_opening_hours(shop, 3, "08:00", "12:00")  # Thursday, closed on the 11th
+    make_opening_hours(shop, 5, "08:00", "12:00")  # Saturday
+    Closure.objects.create(shop=shop, starts_on=date(2026, 6, 11), ends_on=date(2026, 6, 11))
+    assert next_slots(client, "/rouen/primeur/") == [
+        "Next pickup: Saturday 13 June 8:00",
+        "Delivery: next slot Saturday 13 June 8:00",
+    ]
+
+
+def test_it_shows_no_next_slot_when_orders_are_paused_or_no_slot_is_left(
+    client, city, bakery, freeze_storefront_clock
+):
+    freeze_storefront_clock()
+    paused = make_shop(city, slug="en-pause", is_paused=True, delivery_enabled=True)
+    make_opening_hours(paused, 1, "07:30", "19:30")
+    assert next_slots(client, "/rouen/en-pause/") == []
+    assert next_slots(client, "/rouen/au-bon-pain/") == []  # no opening hours
