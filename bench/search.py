@@ -11,8 +11,9 @@ whole words, accents, plurals, several words, typos, trade and open-now
 filters) through `search_city`: one warm-up pass, then timed passes. Latency
 is wall-clock per call, in milliseconds. Target: p95 < 50 ms.
 
-Scratch data: /tmp/comptoir-bench/ (SQLite file, media) and the PostgreSQL
-database `comptoir_bench_search` on 127.0.0.1:5432 (dropped and re-created).
+Scratch data: /tmp/comptoir-bench/ (SQLite file, media; `BENCH_SCRATCH`) and
+the PostgreSQL database `comptoir_bench_search` (`BENCH_POSTGRES_DATABASE`) on
+127.0.0.1:5432 (`BENCH_POSTGRES`), dropped and re-created.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH = Path("/tmp/comptoir-bench")  # noqa: S108 (throwaway benchmark data)
+# Both overridable, so that two checkouts can run the benchmark side by side.
+SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/comptoir-bench"))  # noqa: S108 (throwaway)
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "comptoir_bench_search"
+PG_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "comptoir_bench_search")
 # Tuesday 9 June 2026, 10:00 in Paris: most demo shops are open.
 NOW = datetime(2026, 6, 9, 8, 0, tzinfo=UTC)
 
@@ -249,17 +251,19 @@ def manage(env: dict[str, str], *args: str) -> float:
 
 def postgres_reset() -> None:
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(PG_DATABASE)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
 
 
 def postgres_drop() -> None:
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(PG_DATABASE)))
 
 
 def analyze(vendor: str, url: str) -> None:

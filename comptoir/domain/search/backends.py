@@ -1,9 +1,11 @@
 """The database-specific half of search: ranked ids for already-normalised terms.
 
-Each backend answers two questions with one SQL query each: the best product
-ids and the best shop ids among the eligible shops (a subquery built with the
-ORM by the selector, so filters are written once). Terms are letters and
-digits only (`normalise.query_terms`), so they never carry query syntax.
+Each backend answers with one SQL query each: the best product ids and the
+best shop ids among the eligible shops (a subquery built with the ORM by the
+selector, so filters are written once); whether anything matches at all (to
+tell a typo from a filter that emptied the page); and, for typos, the closest
+product ids. Terms are letters and digits only (`normalise.query_terms`), so
+they never carry query syntax.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Protocol
 
 from django.db import connection
 
-from comptoir.domain.search.schema import pg_shop_vector
+from comptoir.domain.search.schema import pg_name_vector, pg_shop_vector
 
 # Name first, then shelf, shop name and description (bm25 weights; PostgreSQL
 # uses its A > B > C > D weights for the same columns).
@@ -32,6 +34,8 @@ class Backend(Protocol):
     ) -> list[int]: ...
 
     def shop_ids(self, terms: Sequence[str], *, shops: Subquery, limit: int) -> list[int]: ...
+
+    def has_match(self, terms: Sequence[str], *, city_id: int, shops: Subquery) -> bool: ...
 
     def approximate_product_ids(
         self, terms: Sequence[str], *, city_id: int, shops: Subquery, limit: int
@@ -93,6 +97,24 @@ class SQLiteBackend:
             [self.match(terms), *shops_params, limit],
         )
 
+    def has_match(self, terms: Sequence[str], *, city_id: int, shops: Subquery) -> bool:
+        shops_sql, shops_params = shops
+        match = self.match(terms)
+        return bool(
+            _fetch_ids(
+                f"""SELECT EXISTS (
+                    SELECT 1 FROM search_product_fts f
+                    JOIN catalogue_product p ON p.id = f.rowid
+                    WHERE search_product_fts MATCH %s AND p.city_id = %s AND p.is_active
+                        AND p.shop_id IN ({shops_sql})
+                ) OR EXISTS (
+                    SELECT 1 FROM search_shop_fts f
+                    WHERE search_shop_fts MATCH %s AND f.rowid IN ({shops_sql})
+                )""",
+                [match, city_id, *shops_params, match, *shops_params],
+            )[0]
+        )
+
     def approximate_product_ids(
         self, terms: Sequence[str], *, city_id: int, shops: Subquery, limit: int
     ) -> list[int]:
@@ -116,17 +138,76 @@ class PostgreSQLBackend:
     def product_ids(
         self, terms: Sequence[str], *, city_id: int, shops: Subquery, limit: int
     ) -> list[int]:
+        """Products whose name has every term first, then the others (shelf, shop, text).
+
+        As on SQLite, in one statement: a common prefix ("pain:*") matches
+        8,000 documents of a large city, most for a word of their
+        description, and each costs a join to its product and a `ts_rank`.
+        `named` starts from the product table's name index
+        (`schema.PG_NAME_INDEX_CREATE`), keeps the eligible products (city,
+        on sale, shop filters) and only then looks up their documents to rank
+        them (OFFSET 0 keeps that a lookup per name, never a scan of every
+        document). It usually fills the page alone: the second pass, every
+        other match, sits behind a one-time filter on its count, so PostgreSQL
+        does not even open the whole-document index otherwise. Both rank by
+        `ts_rank` over the whole document (A > B > C > D), ties by name and id.
+        """
         shops_sql, shops_params = shops
+        query = self.tsquery(terms)
         return _fetch_ids(
-            f"""SELECT p.id
-            FROM search_product_document d
-            JOIN catalogue_product p ON p.id = d.product_id,
-                to_tsquery('french', %s) q
-            WHERE d.document @@ q AND p.city_id = %s AND p.is_active
-                AND p.shop_id IN ({shops_sql})
-            ORDER BY ts_rank(d.document, q) DESC, p.name, p.id
+            f"""WITH named AS MATERIALIZED (
+                SELECT p.id, p.name, ts_rank(d.document, q) AS rank
+                FROM catalogue_product p
+                CROSS JOIN to_tsquery('french', %s) q
+                CROSS JOIN LATERAL (
+                    SELECT d.document FROM search_product_document d
+                    WHERE d.product_id = p.id OFFSET 0
+                ) d
+                WHERE {pg_name_vector("p.")} @@ q AND p.city_id = %s AND p.is_active
+                    AND p.shop_id IN ({shops_sql})
+                ORDER BY rank DESC, p.name, p.id
+                LIMIT %s
+            )
+            SELECT id FROM (
+                SELECT 0 AS pass, id, name, rank FROM named
+                UNION ALL (
+                    SELECT 1, p.id, p.name, ts_rank(d.document, q)
+                    FROM search_product_document d
+                    JOIN catalogue_product p ON p.id = d.product_id,
+                        to_tsquery('french', %s) q
+                    WHERE (SELECT count(*) FROM named) < %s
+                        AND d.document @@ q AND p.city_id = %s AND p.is_active
+                        AND p.shop_id IN ({shops_sql})
+                        AND p.id NOT IN (SELECT id FROM named)
+                    ORDER BY ts_rank(d.document, q) DESC, p.name, p.id
+                    LIMIT %s
+                )
+            ) ranked
+            ORDER BY pass, rank DESC, name, id
             LIMIT %s""",
-            [self.tsquery(terms), city_id, *shops_params, limit],
+            [
+                *(query, city_id, *shops_params, limit),
+                *(query, limit, city_id, *shops_params, limit),
+                limit,
+            ],
+        )
+
+    def has_match(self, terms: Sequence[str], *, city_id: int, shops: Subquery) -> bool:
+        shops_sql, shops_params = shops
+        return bool(
+            _fetch_ids(
+                f"""SELECT EXISTS (
+                    SELECT FROM search_product_document d
+                    JOIN catalogue_product p ON p.id = d.product_id
+                    WHERE d.document @@ to_tsquery('french', %s) AND p.city_id = %s
+                        AND p.is_active AND p.shop_id IN ({shops_sql})
+                ) OR EXISTS (
+                    SELECT FROM shops_shop s
+                    WHERE {pg_shop_vector("s.")} @@ to_tsquery('french', %s)
+                        AND s.id IN ({shops_sql})
+                )""",
+                [self.tsquery(terms), city_id, *shops_params, self.tsquery(terms), *shops_params],
+            )[0]
         )
 
     def shop_ids(self, terms: Sequence[str], *, shops: Subquery, limit: int) -> list[int]:
@@ -143,19 +224,28 @@ class PostgreSQLBackend:
     def approximate_product_ids(
         self, terms: Sequence[str], *, city_id: int, shops: Subquery, limit: int
     ) -> list[int]:
-        """Names that contain something close to the query ("croisant" → "Croissant")."""
+        """Names that contain something close to the query ("croisant" → "Croissant").
+
+        The close names come from the trigram index first (a materialised
+        CTE): left to itself, the planner prices `<%` like an equality and
+        prefers computing it over all 96,000 names of a large city (400 ms).
+        """
         shops_sql, shops_params = shops
         text = " ".join(terms)
         return _fetch_ids(
-            f"""SELECT p.id
-            FROM search_product_document d
-            JOIN catalogue_product p ON p.id = d.product_id
-            WHERE %s <%% d.name_key AND p.city_id = %s AND p.is_active
-                AND p.shop_id IN ({shops_sql})
-            ORDER BY word_similarity(%s, d.name_key) DESC, similarity(%s, d.name_key) DESC,
-                p.name, p.id
+            f"""WITH close AS MATERIALIZED (
+                SELECT d.product_id, word_similarity(%s, d.name_key) AS word_score,
+                    similarity(%s, d.name_key) AS score
+                FROM search_product_document d
+                WHERE %s <%% d.name_key
+            )
+            SELECT p.id
+            FROM close c
+            JOIN catalogue_product p ON p.id = c.product_id
+            WHERE p.city_id = %s AND p.is_active AND p.shop_id IN ({shops_sql})
+            ORDER BY c.word_score DESC, c.score DESC, p.name, p.id
             LIMIT %s""",
-            [text, city_id, *shops_params, text, text, limit],
+            [text, text, text, city_id, *shops_params, limit],
         )
 
 

@@ -275,6 +275,29 @@ PG_DROP = [
     "DROP FUNCTION IF EXISTS search_unaccent(text)",
 ]
 
+# A product's name alone, as its document's weight-A part (same configuration,
+# same unaccent), GIN-indexed on the product table: the name-first pass of
+# `backends.PostgreSQLBackend` ("every term in the name") reads this index,
+# filters on the product row it points to, and looks up the documents of the
+# eligible names only. An expression index: PostgreSQL keeps it with the row,
+# no trigger, no column. `search_unaccent` being a SQL function (cost 100),
+# the planner never prefers recomputing it over all rows to the index. Added by
+# migration search/0002.
+PG_NAME_VECTOR = "to_tsvector('french'::regconfig, search_unaccent({}name))"
+
+
+def pg_name_vector(prefix: str = "") -> str:
+    """The name's vector; `prefix` is a table alias with its dot ("p.") or nothing."""
+    return PG_NAME_VECTOR.format(prefix)
+
+
+PG_NAME_INDEX_CREATE = [
+    "CREATE INDEX IF NOT EXISTS search_product_name "
+    f"ON catalogue_product USING gin ({pg_name_vector()})",
+    "ANALYZE catalogue_product",
+]
+PG_NAME_INDEX_DROP = ["DROP INDEX IF EXISTS search_product_name"]
+
 CREATE = {"sqlite": SQLITE_CREATE, "postgresql": PG_CREATE}
 REBUILD = {"sqlite": SQLITE_REBUILD, "postgresql": PG_REBUILD}
 DROP = {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}
@@ -303,6 +326,15 @@ def _trigger_statements(vendor: str) -> list[str]:
 def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for sql in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(sql, params=None)
+
+
+def install_name_index(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """PostgreSQL's name-only index (migration 0002); nothing to do elsewhere."""
+    _run(schema_editor, {"postgresql": PG_NAME_INDEX_CREATE})
+
+
+def uninstall_name_index(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _run(schema_editor, {"postgresql": PG_NAME_INDEX_DROP})
 
 
 def install(schema_editor: BaseDatabaseSchemaEditor) -> None:

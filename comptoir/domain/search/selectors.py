@@ -4,7 +4,8 @@
 the database's backend (`backends.py`: SQLite FTS5 or PostgreSQL full text)
 for ranked ids among the eligible shops, then loads what the results page
 shows in a fixed number of queries. When nothing matches, it tries the
-backend's typo fallback and says so (`approximate`).
+backend's typo fallback and says so (`approximate`) — unless the words do
+match in the city and only the trade or open-now filter left nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
-from comptoir.domain.search.backends import current_backend
+from comptoir.domain.search.backends import Backend, current_backend
 from comptoir.domain.search.normalise import query_terms
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
@@ -81,6 +82,23 @@ def _in_rank_order[T: (Product, Shop)](objects: QuerySet[T], ids: list[int]) -> 
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def _matches_unfiltered(
+    backend: Backend, terms: tuple[str, ...], city: City, filtered: bool
+) -> bool:
+    """Whether the words are found in the city once the trade and open-now filters are off.
+
+    Then an empty page means "not at this kind of shop" or "not open now",
+    not a typo: the typo fallback (a trigram scan on PostgreSQL) must not
+    run, and would only find near-misses of a word that is spelled right.
+    """
+    if not filtered:
+        return False  # the search that found nothing was already unfiltered
+    every_shop = Shop.objects.filter(city=city, is_active=True).order_by()
+    return backend.has_match(
+        terms, city_id=city.pk, shops=every_shop.values("pk").query.sql_with_params()
+    )
+
+
 def search_city(
     *,
     city: City,
@@ -111,14 +129,21 @@ def search_city(
     product_ids = backend.product_ids(terms, city_id=city.pk, shops=subquery, limit=limit)
     shop_ids = backend.shop_ids(terms, shops=subquery, limit=shop_limit) if shop_limit else []
     approximate = False
-    if not product_ids and not shop_ids:
+    filtered = trade is not None or open_now
+    if not product_ids and not shop_ids and not _matches_unfiltered(backend, terms, city, filtered):
         product_ids = backend.approximate_product_ids(
             terms, city_id=city.pk, shops=subquery, limit=limit
         )
         approximate = bool(product_ids)
 
-    products = _in_rank_order(Product.objects.select_related("shop__city", "category"), product_ids)
-    shops = _in_rank_order(Shop.objects.select_related("city"), shop_ids)
+    # Every product and shop found is of `city`: share that object rather than
+    # joining and building the same City again for each row.
+    products = _in_rank_order(Product.objects.select_related("shop", "category"), product_ids)
+    shops = _in_rank_order(Shop.objects.all(), shop_ids)
+    for product in products:
+        product.city = product.shop.city = city
+    for shop in shops:
+        shop.city = city
     today = moment.astimezone(city.zone).date()
     prefetch_related_objects(
         [*shops, *(p.shop for p in products)],

@@ -8,7 +8,7 @@ from comptoir.domain.catalogue.services import product_update
 from comptoir.domain.search.selectors import search_city
 from comptoir.domain.shops.models import Closure, Shop, Trade
 from tests.domain.search.conftest import TUESDAY_MORNING
-from tests.factories import make_opening_hours, make_product, make_shop
+from tests.factories import make_category, make_opening_hours, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -229,4 +229,44 @@ def test_it_limits_the_number_of_products(city, shop):
         "Macaron 0",
         "Macaron 1",
         "Macaron 2",
+    ]
+
+
+def test_a_filter_that_empties_the_page_does_not_fall_back_to_typos(city, catalogue):
+    # A word spelled right, found in the city, but not at a cheese shop (nor in any
+    # open shop): an empty page, not the near-misses of the typo fallback.
+    make_product(catalogue["cheese"], name="Croisant au fromage", slug="croisant")
+    assert names(search_city(city=city, query="croissant")) == ["Croissant"]
+    for filters in ({"trade": Trade.CHEESE}, {"open_now": True, "now": TUESDAY_MORNING}):
+        results = search_city(city=city, query="croissant", **filters)
+        assert (names(results), results.approximate) == ([], False), filters
+
+
+def test_a_typo_still_falls_back_under_a_filter(city, catalogue):
+    assert names(search_city(city=city, query="croisant", trade=Trade.BAKERY)) == ["Croissant"]
+    results = search_city(city=city, query="ecler chocolat", trade=Trade.PASTRY)
+    if connection.vendor == "postgresql":
+        assert (names(results), results.approximate) == (["Éclair au chocolat"], True)
+
+
+def test_it_ranks_every_name_match_before_matches_elsewhere(city, shop):
+    # The bakery's shelf, shop name and description all say "pain", often; the
+    # name of the sandwich does not, and it comes after every product named so.
+    bakery = make_shop(city, name="Pain Pain Pain", slug="pain-pain")
+    shelf = make_category(bakery, name="Pains")
+    make_product(
+        bakery,
+        name="Sandwich",
+        slug="sandwich",
+        category=shelf,
+        description="Pain de mie, pain brioché, pain aux céréales : tous nos pains.",
+    )
+    make_product(shop, name="Pain de campagne", slug="campagne")
+    make_product(shop, name="Petit pain", slug="petit-pain")
+    found = names(search_city(city=city, query="pain"))
+    assert (sorted(found[:2]), found[2:]) == (["Pain de campagne", "Petit pain"], ["Sandwich"])
+    # A page filled by name matches stops there.
+    assert sorted(names(search_city(city=city, query="pain", limit=2))) == [
+        "Pain de campagne",
+        "Petit pain",
     ]

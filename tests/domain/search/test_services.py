@@ -54,3 +54,17 @@ def test_its_command_rebuilds_the_index(city, catalogue):
 def test_it_is_installed_with_all_its_triggers_by_the_migration(db):
     assert index_table() in connection.introspection.table_names()
     assert schema.missing_triggers(connection) == set()
+
+
+def test_the_name_first_pass_has_a_name_only_index_on_each_database(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_product_name'"
+            )
+            (definition,) = cursor.fetchone()
+            assert "ON public.catalogue_product USING gin (to_tsvector('french'" in definition
+        else:
+            # SQLite's FTS5 table indexes the name in its own column, first.
+            columns = [row[1] for row in cursor.execute("PRAGMA table_info(search_product_fts)")]
+            assert columns[0] == "name"
