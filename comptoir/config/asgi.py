@@ -6,6 +6,10 @@ thin router sends every page to Django's WSGI handler on a small thread pool
 (a2wsgi), and /live/ to a lean async app that holds no thread per stream: pages
 at WSGI speed and cheap streams, on one port and one process.
 
+The lifespan also runs the periodic desk sweep (escalations, auto-refusals)
+in each server process: its events then reach desks through the in-process
+bus (settings.DESK_SWEEP_SECONDS; 0 turns it off).
+
 Environment:
     WEB_THREADS  threads running Django views per server worker (default 4).
                  More threads only help while views wait on I/O; on SQLite a
@@ -14,15 +18,70 @@ Environment:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
+from django.conf import settings
+from django.db import close_old_connections
 
 from comptoir.config.wsgi import application as wsgi_application
 from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
 
 LIVE_PREFIX = "/live/"
+
+logger = logging.getLogger("comptoir.desk_sweep")
+
+
+def run_desk_sweep() -> None:
+    """The real sweep, imported late: the orders domain is not loaded at import time."""
+    from comptoir.domain.orders.escalation import desk_sweep
+
+    desk_sweep()
+
+
+class PeriodicSweep:
+    """Call `sweep` on a worker thread now and every `interval` seconds, until stopped.
+
+    It runs in every server process; the sweep itself is idempotent and safe
+    to run concurrently. A failing sweep is logged and tried again next time.
+    """
+
+    def __init__(self, sweep: Callable[[], object], *, interval: float) -> None:
+        self.sweep = sweep
+        self.interval = interval
+        self.task: asyncio.Task[None] | None = None
+        self.runs = 0
+
+    def start(self) -> None:
+        if self.interval > 0 and self.task is None:
+            self.task = asyncio.ensure_future(self._loop())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+            self.task = None
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self._sweep_once)
+            except Exception:
+                logger.exception("The desk sweep failed; trying again in %s s.", self.interval)
+            self.runs += 1
+            await asyncio.sleep(self.interval)
+
+    def _sweep_once(self) -> None:
+        close_old_connections()
+        try:
+            self.sweep()
+        finally:
+            close_old_connections()
 
 
 def as_coroutine(channel: Any) -> Any:
@@ -43,9 +102,10 @@ def as_coroutine(channel: Any) -> Any:
 class Router:
     """Dispatch one ASGI connection to the pages app or the live app."""
 
-    def __init__(self, *, pages: Any, live: LiveApp) -> None:
+    def __init__(self, *, pages: Any, live: LiveApp, sweep: PeriodicSweep | None = None) -> None:
         self.pages = pages
         self.live = live
+        self.sweep = sweep
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -68,19 +128,33 @@ class Router:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self.live.stop_streams_on_signals()
+                if self.sweep is not None:
+                    self.sweep.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.live.shutdown()
                 self.live.restore_signals()
+                if self.sweep is not None:
+                    await self.sweep.stop()
+                with contextlib.suppress(Exception):
+                    from comptoir.core.event_bus import get_bus
+
+                    get_bus().close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
-def build_application(*, web_threads: int | None = None) -> Router:
+def build_application(
+    *,
+    web_threads: int | None = None,
+    sweep: Callable[[], object] = run_desk_sweep,
+    sweep_seconds: float | None = None,
+) -> Router:
     threads = web_threads if web_threads is not None else int(os.environ.get("WEB_THREADS", "4"))
     # A WSGI app is synchronous at heart: a2wsgi runs each request on its pool.
     pages = WSGIMiddleware(wsgi_application, workers=threads)  # type: ignore[arg-type]
-    return Router(pages=pages, live=LiveApp())
+    interval = sweep_seconds if sweep_seconds is not None else float(settings.DESK_SWEEP_SECONDS)
+    return Router(pages=pages, live=LiveApp(), sweep=PeriodicSweep(sweep, interval=interval))
 
 
 application = build_application()

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "comptoir.interfaces.operator",
     "comptoir.interfaces.storefront",
     "comptoir.interfaces.accounts",
+    "comptoir.interfaces.pro",
+    "comptoir.interfaces.desk",
+    "comptoir.interfaces.backoffice",
+    "comptoir.interfaces.push",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "comptoir.domain.search",
     "comptoir.domain.fulfilment",
     "comptoir.domain.orders",
+    "comptoir.domain.notifications",
     # Tooling.
     "comptoir.demo",
 ]
@@ -171,6 +176,19 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <bonjour@comptoir.local>")
 
+# Web Push (docs/notifications.md). Without VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY
+# a pair is generated once into VAR_DIR/vapid.json (fine on one machine; set
+# them in production, where every server must sign with the same key).
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:bonjour@comptoir.local")
+# Hosts of the browsers' push services we agree to POST to (a leading dot
+# allows subdomains); a subscription naming any other host is refused.
+PUSH_SERVICE_HOSTS = os.environ.get(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,.notify.windows.com",
+).split(",")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -184,4 +202,12 @@ LOGGING = {
 # Seconds between `: ping` comments on idle live (SSE) streams; proxies and
 # mobile networks drop connections that stay silent for about a minute.
 LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
+# How live events reach streams (comptoir/core/event_bus/): "inprocess" for a
+# single server process; "postgres" (LISTEN/NOTIFY on DATABASE_URL's server) or
+# "redis" (pub/sub on REDIS_URL) when several processes serve the site.
+EVENT_BUS = os.environ.get("EVENT_BUS", "inprocess")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Seconds between two desk sweeps (escalations, auto-refusals) run by each
+# server process; 0 turns the sweep off.
+DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "15"))
 # --- end Serving ---------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Settings for the test suite: same as production but for speed and isolation."""
 
+import os
+
 from comptoir.config.settings import *  # noqa: F403
 from comptoir.config.settings import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
 
@@ -21,3 +23,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # production, so concurrency tests mean something on SQLite too.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_comptoir.sqlite3")}
+
+# Servers started by tests/servers.py serve static files straight from the
+# apps' folders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+# The periodic desk sweep stays off unless a test turns it on (a server
+# started by tests/servers.py with DESK_SWEEP_SECONDS in its environment).
+DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "0"))

@@ -17,6 +17,12 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("account/", include("comptoir.interfaces.accounts.urls")),
+    # JSON endpoints of the push opt-in button (under /api/: never a city slug).
+    path("api/push/", include("comptoir.interfaces.push.urls")),
+    # The shop side: the picker, then each shop's order desk and back office.
+    path("shop/", include("comptoir.interfaces.pro.urls")),
+    path("shop/<slug:city_slug>/<slug:shop_slug>/desk/", include("comptoir.interfaces.desk.urls")),
+    path("shop/<slug:city_slug>/<slug:shop_slug>/", include("comptoir.interfaces.backoffice.urls")),
     path("", include("comptoir.interfaces.storefront.urls")),
 ]
 

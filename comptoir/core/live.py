@@ -13,6 +13,9 @@ The helpers here are what every stream shares:
 - `heartbeat` and `relay` keep a quiet connection alive with `: ping`
   comments (proxies and phones drop silent ones); `relay` also forwards an
   async iterator of events, e.g. from the event bus.
+
+`LiveApp` answers /live/ping itself and hands the order desk and order page
+streams to comptoir/interfaces/live/streams.py.
 """
 
 from __future__ import annotations
@@ -98,6 +101,10 @@ class EventStream:
 
     async def send_json(self, event: str, payload: Any, *, id: str | None = None) -> None:
         await self.send_event(ServerSentEvent(data=json.dumps(payload), event=event, id=id))
+
+    async def send_retry(self, milliseconds: int) -> None:
+        """Set the client's reconnection delay (a block with no data dispatches no event)."""
+        await self._write(f"retry: {int(milliseconds)}\n\n".encode())
 
     async def send_comment(self, text: str = "") -> None:
         """Send `: text`; EventSource ignores comments, so they make good heartbeats."""
@@ -209,7 +216,11 @@ class LiveApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] != "/live/ping":
-            await send_plain(send, 404, "Not Found")
+            # The order desk and order pages' streams (comptoir/interfaces/live/).
+            from comptoir.interfaces.live.streams import route
+
+            if not await route(self, scope, receive, send):
+                await send_plain(send, 404, "Not Found")
         elif scope["method"] != "GET":
             await send_plain(send, 405, "Method Not Allowed", [(b"allow", b"GET")])
         else:

@@ -6,6 +6,9 @@ arguments must be JSON-serialisable: pass ids and strings, not model instances.
 
 from __future__ import annotations
 
+import base64
+import email.message
+import email.policy
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
@@ -21,12 +24,47 @@ def send_email_task(
     to: list[str],
     html: str | None = None,
     from_email: str | None = None,
+    inline_images: dict[str, str] | None = None,
 ) -> int:
-    """Send one e-mail (plain text, plus an HTML alternative if given); return the count sent."""
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
+    """Send one e-mail (plain text, plus an HTML alternative if given); return the count sent.
+
+    `inline_images` maps a Content-ID to a base64 PNG that the HTML shows as
+    `<img src="cid:…">` (a QR code): mail clients block `data:` images but
+    show inline parts.
+    """
+    message = EmailWithInlineImages(
+        subject=subject,
+        body=body,
+        from_email=from_email,
+        to=to,
+        inline_images={cid: base64.b64decode(png) for cid, png in (inline_images or {}).items()},
+    )
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """Text + HTML, the HTML part carrying PNG images it shows by `cid:` (multipart/related)."""
+
+    def __init__(self, *args: Any, inline_images: dict[str, bytes], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inline_images = inline_images
+
+    def message(self, *, policy: Any = email.policy.default) -> Any:
+        msg = super().message(policy=policy)
+        html = msg.get_body(preferencelist=("html",)) if self.inline_images else None
+        if isinstance(html, email.message.EmailMessage):
+            for content_id, png in self.inline_images.items():
+                html.add_related(
+                    png,
+                    maintype="image",
+                    subtype="png",
+                    cid=f"<{content_id}>",
+                    disposition="inline",
+                    filename=f"{content_id}.png",
+                )
+        return msg
 
 
 def enqueue_after_commit(task: Task, /, **kwargs: Any) -> None:

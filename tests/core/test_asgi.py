@@ -284,3 +284,83 @@ def test_it_relays_events_and_pings_while_the_source_is_quiet():
         b": ping\n\n",
         b"data: second\n\n",
     ]
+
+
+def run_lifespan(app: Any, while_up: Any) -> Exchange:
+    lifespan = Exchange(app, {"type": "lifespan", "asgi": {"version": "3.0"}})
+
+    async def scenario() -> None:
+        lifespan.start()
+        lifespan.incoming.put_nowait({"type": "lifespan.startup"})
+        async with asyncio.timeout(2):
+            while not lifespan.sent:
+                await asyncio.sleep(0.01)
+        await while_up()
+        lifespan.incoming.put_nowait({"type": "lifespan.shutdown"})
+        await lifespan.finished()
+
+    asyncio.run(scenario())
+    return lifespan
+
+
+def test_it_sweeps_the_desks_periodically_on_a_worker_thread_while_serving():
+    import threading
+
+    calls: list[str] = []
+
+    def sweep() -> None:
+        calls.append(threading.current_thread().name)
+
+    app = build_application(sweep=sweep, sweep_seconds=0.05)
+
+    async def while_up() -> None:
+        async with asyncio.timeout(2):
+            while len(calls) < 3:
+                await asyncio.sleep(0.01)
+
+    run_lifespan(app, while_up)
+    after_shutdown = len(calls)
+    asyncio.run(asyncio.sleep(0.15))
+
+    assert after_shutdown >= 3
+    assert len(calls) == after_shutdown  # stopped with the server
+    assert threading.main_thread().name not in calls
+    assert app.sweep is not None
+    assert app.sweep.task is None
+
+
+def test_a_failing_sweep_is_logged_and_tried_again(caplog):
+    calls: list[int] = []
+
+    def sweep() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+
+    app = build_application(sweep=sweep, sweep_seconds=0.05)
+
+    async def while_up() -> None:
+        async with asyncio.timeout(2):
+            while len(calls) < 2:
+                await asyncio.sleep(0.01)
+
+    run_lifespan(app, while_up)
+
+    assert len(calls) >= 2
+    (record,) = [r for r in caplog.records if r.name == "comptoir.desk_sweep"]
+    assert record.getMessage() == "The desk sweep failed; trying again in 0.05 s."
+    assert "database is locked" in caplog.text
+
+
+def test_a_sweep_interval_of_zero_turns_the_sweep_off(settings):
+    settings.DESK_SWEEP_SECONDS = 0
+    calls: list[int] = []
+    app = build_application(sweep=lambda: calls.append(1))
+
+    async def while_up() -> None:
+        await asyncio.sleep(0.1)
+
+    lifespan = run_lifespan(app, while_up)
+
+    assert calls == []
+    assert lifespan.sent[-1] == {"type": "lifespan.shutdown.complete"}

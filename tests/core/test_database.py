@@ -63,7 +63,21 @@ def test_it_keeps_postgres_connections_alive_and_health_checked():
     )
     assert (config["HOST"], config["PORT"]) == ("db.example", 5433)
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
-    assert config["OPTIONS"] == {}
+    assert config["OPTIONS"] == {"options": "-c jit=off"}
+
+
+def test_it_turns_postgres_jit_off_and_keeps_other_server_options():
+    config = database_from_url(
+        "postgres://localhost/comptoir?options=-c%20statement_timeout%3D5000"
+    )
+
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=5000 -c jit=off"
+
+
+def test_it_leaves_an_explicit_jit_setting_alone():
+    config = database_from_url("postgres://localhost/comptoir?options=-c%20jit%3Don")
+
+    assert config["OPTIONS"]["options"] == "-c jit=on"
 
 
 def test_it_accepts_the_postgresql_scheme_too():
@@ -95,3 +109,5 @@ def test_the_test_database_is_configured_like_production():
             cursor.execute("SHOW server_encoding")
             assert cursor.fetchone()[0] == "UTF8"
             assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"

@@ -106,6 +106,14 @@ REGISTRY: dict[str, list[str]] = {
         "shops.test_constraints.test_it_refuses_a_delivery_radius_that_is_not_positive",
         "shops.test_constraints.test_it_accepts_the_smallest_fulfilment_settings",
     ],
+    "shops_shop_escalate_after_positive": [
+        "shops.test_constraints.test_it_refuses_to_escalate_orders_after_zero_minutes",
+        "shops.test_constraints.test_it_accepts_the_tightest_desk_escalation_or_none_at_all",
+    ],
+    "shops_shop_auto_refuse_after_escalation": [
+        "shops.test_constraints.test_it_refuses_an_auto_refusal_before_the_owner_is_alerted",
+        "shops.test_constraints.test_it_accepts_the_tightest_desk_escalation_or_none_at_all",
+    ],
     "shops_openinghours_weekday_range": [
         "shops.test_constraints.test_it_refuses_a_weekday_after_sunday",
         "shops.test_constraints.test_it_accepts_monday_and_sunday",
@@ -125,6 +133,29 @@ REGISTRY: dict[str, list[str]] = {
     "shops_membership_unique": [
         "shops.test_constraints.test_it_refuses_two_memberships_of_one_person_in_one_shop",
         "shops.test_constraints.test_it_accepts_one_person_in_two_shops",
+    ],
+    "shops_invitation_role_valid": [
+        "shops.test_invitations.test_it_refuses_an_unknown_invitation_role",
+        "shops.test_invitations.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_shop",
+    ],
+    "shops_invitation_expires_after_creation": [
+        "shops.test_invitations.test_it_refuses_an_invitation_that_expires_when_it_is_created",
+        "shops.test_invitations.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_shop",
+    ],
+    "shops_invitation_accepted_or_revoked_not_both": [
+        "shops.test_invitations.test_it_refuses_an_invitation_both_accepted_and_revoked",
+        "shops.test_invitations.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_shop",
+    ],
+    "shops_invitation_email_lowercase": [
+        "shops.test_invitations.test_it_refuses_an_invitation_email_with_capitals",
+        "shops.test_invitations.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_shop",
+    ],
+    "shops_invitation_one_open_per_email": [
+        "shops.test_invitations.test_it_refuses_two_open_invitations_for_one_address_in_one_shop",
+        "shops.test_invitations.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_shop",
+    ],
+    "shops.ShopInvitation.token_hash (unique)": [
+        "shops.test_invitations.test_it_refuses_two_invitations_with_one_token_hash",
     ],
     "shops_membership_role_valid": [
         "shops.test_constraints.test_it_refuses_an_unknown_role",
@@ -153,6 +184,10 @@ REGISTRY: dict[str, list[str]] = {
         "catalogue.test_constraints.test_it_accepts_every_french_vat_rate",
     ],
     "catalogue_product_unit_valid": ["catalogue.test_constraints.test_it_refuses_an_unknown_unit"],
+    "catalogue_product_reference_unique": [
+        "catalogue.test_constraints.test_it_refuses_two_products_with_one_reference_in_a_shop",
+        "catalogue.test_constraints.test_it_accepts_many_products_without_a_reference_and_one_reference_in_two_shops",
+    ],
     "catalogue_product_allergens_known": [
         "catalogue.test_constraints.test_it_refuses_an_allergen_bit_outside_the_fourteen",
         "catalogue.test_constraints.test_it_accepts_no_allergen_or_all_fourteen",
@@ -181,6 +216,22 @@ REGISTRY: dict[str, list[str]] = {
     "fulfilment_deliverypostcode_unique": [
         "fulfilment.test_constraints.test_it_refuses_one_postcode_twice_for_a_shop",
         "fulfilment.test_constraints.test_it_accepts_one_postcode_for_two_shops",
+    ],
+    "fulfilment_postcodearea_unique": [
+        "fulfilment.test_constraints.test_it_refuses_two_areas_for_one_postcode_of_a_country",
+        "fulfilment.test_constraints.test_it_accepts_one_postcode_in_two_countries",
+    ],
+    "fulfilment_postcodearea_not_blank": [
+        "fulfilment.test_constraints.test_it_refuses_an_area_without_a_postcode",
+        "fulfilment.test_constraints.test_it_accepts_one_postcode_in_two_countries",
+    ],
+    "fulfilment_postcodearea_latitude_range": [
+        "fulfilment.test_constraints.test_it_refuses_an_area_centre_off_the_globe",
+        "fulfilment.test_constraints.test_it_accepts_area_centres_at_the_limits",
+    ],
+    "fulfilment_postcodearea_longitude_range": [
+        "fulfilment.test_constraints.test_it_refuses_an_area_centre_off_the_globe",
+        "fulfilment.test_constraints.test_it_accepts_area_centres_at_the_limits",
     ],
     "fulfilment_deliverypostcode_not_blank": [
         "fulfilment.test_constraints.test_it_refuses_a_blank_postcode",
@@ -314,6 +365,40 @@ REGISTRY: dict[str, list[str]] = {
     "orders_orderevent_from_state_valid": [
         "orders.test_constraints.test_it_refuses_an_event_with_an_unknown_state",
         "orders.test_constraints.test_it_accepts_a_first_event_and_every_state",
+    ],
+    # notifications
+    "notifications_pushsubscription_one_audience": [
+        "notifications.test_constraints.test_it_refuses_a_subscription_for_nobody",
+        "notifications.test_constraints.test_it_refuses_a_subscription_for_a_user_and_a_guest_order",
+        "notifications.test_constraints.test_it_refuses_a_desk_subscription_without_its_member",
+        "notifications.test_constraints.test_it_accepts_each_audience_for_one_phone",
+    ],
+    "notifications_pushsubscription_unique_for_user": [
+        "notifications.test_constraints.test_it_refuses_one_phone_twice_for_a_user",
+        "notifications.test_constraints.test_it_accepts_one_phone_for_two_users_two_orders_and_two_desks",
+    ],
+    "notifications_pushsubscription_unique_for_order": [
+        "notifications.test_constraints.test_it_refuses_one_phone_twice_for_an_order",
+        "notifications.test_constraints.test_it_accepts_one_phone_for_two_users_two_orders_and_two_desks",
+    ],
+    "notifications_pushsubscription_unique_for_shop": [
+        "notifications.test_constraints.test_it_refuses_one_phone_twice_on_a_desk",
+        "notifications.test_constraints.test_it_accepts_one_phone_for_two_users_two_orders_and_two_desks",
+    ],
+    "notifications_pushsubscription_endpoint_https": [
+        "notifications.test_constraints.test_it_refuses_an_endpoint_that_is_not_https",
+        "notifications.test_constraints.test_it_accepts_each_audience_for_one_phone",
+    ],
+    "notifications_pushsubscription_key_lengths": [
+        "notifications.test_constraints.test_it_refuses_keys_of_the_wrong_length",
+        "notifications.test_constraints.test_it_accepts_keys_of_exactly_the_browsers_lengths",
+    ],
+    "notifications_pushdelivery_once": [
+        "notifications.test_constraints.test_it_refuses_to_record_one_event_twice_for_a_phone",
+        "notifications.test_constraints.test_it_accepts_one_event_for_two_phones_and_two_events_for_one",
+    ],
+    "notifications_pushdelivery_key_not_empty": [
+        "notifications.test_constraints.test_it_refuses_an_event_without_a_key",
     ],
 }
 

@@ -41,3 +41,25 @@ class NegativeStock(DomainError):
     code = "negative_stock"
     default_message = _("Stock cannot be negative; leave it empty for made-to-order products.")
     field = "stock"
+
+
+class StockNotCounted(DomainError):
+    code = "stock_not_counted"
+    default_message = _("This product is made to order: its stock is not counted.")
+    field = "stock"
+
+
+class NotInShop(DomainError):
+    """A product of another shop: read as "not found" by the interfaces."""
+
+    code = "product_not_in_shop"
+    default_message = _("This product does not exist in this shop.")
+
+
+class ReferenceTaken(DomainError):
+    code = "reference_taken"
+    default_message = _("Another product of this shop has the reference %(reference)s.")
+    field = "reference"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(params={"reference": reference})

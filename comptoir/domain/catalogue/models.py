@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,6 +95,14 @@ class Product(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140)
+    # The shop's own code for the product (its till's, its spreadsheet's): CSV
+    # imports update the product with the same reference instead of adding one.
+    reference = models.CharField(
+        _("reference"),
+        max_length=40,
+        blank=True,
+        help_text=_("Your own code for this product (optional); a CSV import updates by it."),
+    )
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(
         _("price incl. VAT"),
@@ -112,6 +122,7 @@ class Product(models.Model):
     )
     allergens = AllergenSetField(_("allergens"))
     photo = models.ImageField(_("photo"), upload_to="products/", blank=True)
+    photo_thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/", blank=True)
     stock = models.PositiveIntegerField(
         _("stock"),
         null=True,
@@ -121,6 +132,9 @@ class Product(models.Model):
     is_active = models.BooleanField(
         _("on sale"), default=True, help_text=_("Products not on sale are hidden from customers.")
     )
+    # "Sold out today": set by one tap in the back office to the shop's next
+    # opening; customers cannot order it until then. NULL: not sold out by hand.
+    sold_out_until = models.DateTimeField(_("sold out until"), null=True, blank=True)
     # Fulfilment (see comptoir/domain/fulfilment): when the product can be handed over.
     lead_time_minutes = models.PositiveIntegerField(
         _("preparation time (minutes)"),
@@ -154,6 +168,13 @@ class Product(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["shop", "slug"], name="catalogue_product_slug_unique"),
+            # Empty references are many ("no reference"); a given one is the shop's key.
+            models.UniqueConstraint(
+                fields=["shop", "reference"],
+                condition=~models.Q(reference=""),
+                name="catalogue_product_reference_unique",
+                violation_error_message=_("Another product of this shop has this reference."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(price__gte=0),
                 name="catalogue_product_price_non_negative",
@@ -195,9 +216,66 @@ class Product(models.Model):
         return self.stock is None
 
     @property
+    def is_sold_out_today(self) -> bool:
+        """Marked "sold out today" by the shop, until its next opening."""
+        return self.sold_out_until is not None and self.sold_out_until > timezone.now()
+
+    @property
     def is_sold_out(self) -> bool:
-        return self.stock is not None and self.stock <= 0
+        return (self.stock is not None and self.stock <= 0) or self.is_sold_out_today
 
     @property
     def price_excl_vat(self) -> Decimal:
         return (self.price / (1 + self.vat_rate / 100)).quantize(Decimal("0.01"))
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("previewed")
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class CatalogueImport(models.Model):
+    """One CSV file sent by a shop: previewed, then imported all or nothing by the worker.
+
+    The decoded text is kept so that the worker re-reads exactly what was
+    previewed; `rows_done` is the progress the page polls.
+    """
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="catalogue_imports", verbose_name=_("shop")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content = models.TextField(_("content"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename or f"#{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}

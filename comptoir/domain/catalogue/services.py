@@ -7,12 +7,14 @@ rounded half up as on a till.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Value
+from django.db.models.functions import Greatest
 
 from comptoir.core.errors import InvalidInput, full_clean_or_raise
 from comptoir.domain.catalogue.allergens import Allergen
@@ -21,9 +23,14 @@ from comptoir.domain.catalogue.errors import (
     CategoryNotInShop,
     InvalidPrice,
     NegativeStock,
+    NotInShop,
+    ReferenceTaken,
+    StockNotCounted,
     UnknownVatRate,
 )
 from comptoir.domain.catalogue.models import VAT_RATES, Category, Product, Unit, VatRate
+from comptoir.domain.catalogue.photos import PreparedPhoto
+from comptoir.domain.shops.hours import local_datetime, next_opening
 from comptoir.domain.shops.models import Shop
 from comptoir.domain.shops.services import save_with_free_slug
 
@@ -44,6 +51,10 @@ UPDATABLE_FIELDS = frozenset(
         "photo",
         "is_active",
         "position",
+        "reference",
+        "lead_time_minutes",
+        "daily_quota",
+        "preorder_on",
     }
 )
 
@@ -94,6 +105,17 @@ def _stock(value: int | None) -> int | None:
     return value
 
 
+def _check_reference(reference: str, shop_id: int, product_id: int | None = None) -> None:
+    """A clear refusal on the field; the unique constraint remains the real guard."""
+    if not reference:
+        return
+    same = Product.objects.filter(shop_id=shop_id, reference=reference)
+    if product_id is not None:
+        same = same.exclude(pk=product_id)
+    if same.exists():
+        raise ReferenceTaken(reference)
+
+
 def _check_category(category: Category | None, shop_id: int) -> None:
     if category is not None and category.shop_id != shop_id:
         raise CategoryNotInShop
@@ -111,20 +133,31 @@ def product_create(
     allergens: Allergen = Allergen(0),  # noqa: B008 - an immutable int flag
     stock: int | None = None,
     photo: File | None = None,
+    reference: str = "",
+    lead_time_minutes: int | None = None,
+    daily_quota: int | None = None,
+    preorder_on: date | None = None,
+    is_active: bool = True,
 ) -> Product:
     """Put a product on sale in `shop`; `stock=None` means made to order (never runs out)."""
     _check_category(category, shop.pk)
+    _check_reference(reference.strip(), shop.pk)
     product = Product(
         shop=shop,
         city_id=shop.city_id,
         category=category,
         name=name.strip(),
+        reference=reference.strip(),
         description=description,
         price=_price(price),
         vat_rate=_vat_rate(vat_rate),
         unit=unit,
         allergens=allergens,
         stock=_stock(stock),
+        lead_time_minutes=lead_time_minutes,
+        daily_quota=daily_quota,
+        preorder_on=preorder_on,
+        is_active=is_active,
     )
     if photo is not None:
         product.photo = photo
@@ -148,6 +181,9 @@ def product_update(*, product: Product, **fields: Any) -> Product:
         _check_category(fields["category"], product.shop_id)
     if "name" in fields:
         fields["name"] = fields["name"].strip()
+    if "reference" in fields:
+        fields["reference"] = fields["reference"].strip()
+        _check_reference(fields["reference"], product.shop_id, product.pk)
     before = {name: getattr(product, name) for name in fields}
     for name, value in fields.items():
         setattr(product, name, value)
@@ -166,4 +202,100 @@ def product_set_stock(*, product: Product, stock: int | None) -> Product:
     """Set how many are left (a count from the shelf); `None` for made to order."""
     product.stock = _stock(stock)
     product.save(update_fields=["stock", "updated_at"])
+    return product
+
+
+def _check_shop(product: Product, shop: Shop | None) -> None:
+    if shop is not None and product.shop_id != shop.pk:
+        raise NotInShop
+
+
+def category_get_or_create(*, shop: Shop, name: str) -> Category:
+    """The shop's category named `name` (any case), created after the last one if missing."""
+    name = name.strip()
+    existing = Category.objects.filter(shop=shop, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    try:
+        return category_create(shop=shop, name=name)
+    except CategoryAlreadyExists:
+        # Created by a concurrent request since the read above.
+        return Category.objects.get(shop=shop, name__iexact=name)
+
+
+def product_adjust_stock(*, product: Product, delta: int, shop: Shop | None = None) -> int:
+    """Add `delta` (negative to take away) to the stock in one UPDATE; never below 0.
+
+    `stock = MAX(stock + delta, 0)` is computed by the database on the row as
+    it is when the statement runs, so two taps at once both count. Returns the
+    stock after the change (also set on `product`). `StockNotCounted` for a
+    made-to-order product; `NotInShop` when `shop` is given and is not its shop.
+    """
+    _check_shop(product, shop)
+    if isinstance(delta, bool) or not isinstance(delta, int):
+        raise TypeError(f"A stock change is an int, never a {type(delta).__name__}.")
+    with transaction.atomic():
+        changed = Product.objects.filter(pk=product.pk, stock__isnull=False).update(
+            stock=Greatest(F("stock") + delta, Value(0))
+        )
+        if not changed:
+            raise StockNotCounted
+        stock = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+    product.stock = stock
+    return stock  # type: ignore[return-value]  # NOT NULL: filtered above
+
+
+def sold_out_until_for(shop: Shop, now: datetime) -> datetime:
+    """When "sold out today" ends: the shop's first opening after today, in its zone.
+
+    Without any opening known in the next two weeks, the end of today (local
+    midnight), so that the product comes back tomorrow whatever happens.
+    """
+    zone = shop.city.zone
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    end_of_today = local_datetime(tomorrow, time(0, 0), zone)
+    opening = next_opening(shop, end_of_today - timedelta(microseconds=1))
+    return opening if opening is not None else end_of_today
+
+
+def product_mark_sold_out_today(
+    *, product: Product, now: datetime, shop: Shop | None = None
+) -> Product:
+    """One tap: customers cannot order the product until the shop next opens after today."""
+    _check_shop(product, shop)
+    product.sold_out_until = sold_out_until_for(product.shop, now)
+    product.save(update_fields=["sold_out_until", "updated_at"])
+    return product
+
+
+def product_back_on_sale(*, product: Product, shop: Shop | None = None) -> Product:
+    """Undo "sold out today"."""
+    _check_shop(product, shop)
+    product.sold_out_until = None
+    product.save(update_fields=["sold_out_until", "updated_at"])
+    return product
+
+
+def product_set_photo(*, product: Product, photo: PreparedPhoto | None) -> Product:
+    """Store a photo prepared by `photos.prepare_photo` (None removes it), with its thumbnail."""
+    old = [f for f in (product.photo, product.photo_thumbnail) if f]
+    if photo is None:
+        product.photo = ""
+        product.photo_thumbnail = ""
+    else:
+        product.photo.save(photo.image.name or "photo.webp", photo.image, save=False)
+        product.photo_thumbnail.save(
+            photo.thumbnail.name or "thumb.webp", photo.thumbnail, save=False
+        )
+    product.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
+    names = [f.name for f in old]
+    storage = product.photo.storage
+
+    def delete_old() -> None:
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    # Old files go only once the new ones are committed (a rollback keeps them).
+    transaction.on_commit(delete_old)
     return product

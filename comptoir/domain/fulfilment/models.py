@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.geo import latitude_range, longitude_range
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
@@ -165,6 +166,46 @@ class DailyQuotaUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day}: {self.used}"
+
+
+class PostcodeArea(models.Model):
+    """Where a postcode is, roughly: the centre of its area, for the approximate geocoder.
+
+    No geocoding service is reachable from every deployment, and a guest types
+    an address with no coordinates. A shop that delivers within a radius then
+    measures from the centre of the address's postcode (see geocode.py and
+    docs/fulfilment.md). The operator keeps the table (admin); the Rouen area
+    ships with Comptoir.
+    """
+
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    name = models.CharField(_("area"), max_length=100)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+        ordering = ["country", "postal_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "postal_code"], name="fulfilment_postcodearea_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(postal_code=""), name="fulfilment_postcodearea_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=latitude_range("latitude"), name="fulfilment_postcodearea_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=longitude_range("longitude"),
+                name="fulfilment_postcodearea_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postal_code} {self.name}"
 
 
 def normalise_postal_code(value: str) -> str:

@@ -22,6 +22,7 @@ from comptoir.domain.fulfilment.errors import (
     DeliveryUnavailable,
     OutsideDeliveryZone,
 )
+from comptoir.domain.fulfilment.geocode import locate
 from comptoir.domain.fulfilment.models import (
     DailyQuotaUsage,
     DeliveryPostcode,
@@ -154,6 +155,8 @@ class DeliveryQuote:
     free_above: Decimal | None  # orders from this amount are delivered free
     minimum: Decimal  # the smallest order delivered
     distance_km: Decimal | None  # from the shop, when the address has coordinates
+    #: True when the distance was measured from the postcode's centre (geocode.py).
+    approximate: bool = False
 
 
 def delivery_quote(
@@ -163,20 +166,32 @@ def delivery_quote(
     longitude: Decimal | None,
     postal_code: str,
     subtotal: Decimal,
+    line1: str = "",
+    locality: str = "",
 ) -> DeliveryQuote:
     """What delivering `subtotal` to an address costs, or why the shop cannot deliver it.
 
     A shop that lists postcodes delivers to those only; one that lists none
-    delivers within its radius (which needs the address's coordinates).
+    delivers within its radius, measured from the address's coordinates or,
+    when it has none (a guest's typed address), from the centre of its
+    postcode (`geocode.locate`: approximate, and the quote says so).
     """
     if isinstance(subtotal, float):
         raise TypeError("Money is Decimal, never float.")
     if not shop.delivery_enabled:
         raise DeliveryUnavailable
     exact: Decimal | None = None
+    approximate = False
+    postcodes = delivery_postcodes_of(shop)
+    if (latitude is None or longitude is None) and not postcodes:
+        location = locate(
+            line1=line1, postal_code=postal_code, locality=locality, country=shop.city.country
+        )
+        if location is not None:
+            latitude, longitude = location.latitude, location.longitude
+            approximate = location.approximate
     if latitude is not None and longitude is not None:
         exact = Decimal(str(distance_km(shop.latitude, shop.longitude, latitude, longitude)))
-    postcodes = delivery_postcodes_of(shop)
     if postcodes:
         if normalise_postal_code(postal_code) not in postcodes:
             raise OutsideDeliveryZone
@@ -195,6 +210,7 @@ def delivery_quote(
         free_above=free_above,
         minimum=shop.delivery_minimum,
         distance_km=None if exact is None else exact.quantize(KM),
+        approximate=approximate,
     )
 
 

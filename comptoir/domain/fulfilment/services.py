@@ -193,3 +193,44 @@ def delivery_postcodes_set(*, shop: Shop, postal_codes: Iterable[str]) -> list[s
         DeliveryPostcode.objects.filter(shop=shop).delete()
         DeliveryPostcode.objects.bulk_create(rows)
     return codes
+
+
+def delivery_update(
+    *,
+    shop: Shop,
+    enabled: bool,
+    fee: Decimal,
+    minimum: Decimal,
+    radius_km: Decimal,
+    free_above: Decimal | None,
+    postal_codes: Iterable[str] = (),
+) -> Shop:
+    """Home delivery in one go: on or off, fee, minimum, free-above amount and zone.
+
+    The zone is the listed postcodes when there are any, else the radius
+    around the shop. Everything is validated before anything is written.
+    """
+    for amount in (fee, minimum, radius_km, free_above):
+        if isinstance(amount, float):
+            raise TypeError("Money and distances are Decimal, never float.")
+    current = DeliverySettings.objects.filter(shop=shop).first()
+    with transaction.atomic():
+        fresh = Shop.objects.select_for_update().get(pk=shop.pk)
+        fresh.delivery_enabled = enabled
+        fresh.delivery_fee, fresh.delivery_minimum = fee, minimum
+        fresh.delivery_radius_km = radius_km
+        full_clean_or_raise(fresh)
+        delivery_settings_set(
+            shop=fresh,
+            free_above=free_above,
+            slot_minutes=current.slot_minutes if current else DeliverySettings.DEFAULT_SLOT_MINUTES,
+            slot_capacity=current.slot_capacity
+            if current
+            else DeliverySettings.DEFAULT_SLOT_CAPACITY,
+        )
+        delivery_postcodes_set(shop=fresh, postal_codes=postal_codes)
+        fields = ["delivery_enabled", "delivery_fee", "delivery_minimum", "delivery_radius_km"]
+        fresh.save(update_fields=[*fields, "updated_at"])
+    for name in (*fields, "updated_at", "delivery_settings"):
+        setattr(shop, name, getattr(fresh, name))
+    return shop

@@ -16,8 +16,10 @@
 5. daily quotas (product pk order), then slots (shop pk order);
 6. orders with their lines, totals (`totals.py`), codes, payment method
    (`unpaid`) and first event;
-7. the basket is emptied, and one confirmation e-mail is enqueued for after
-   the commit.
+7. orders of shops with `auto_accept` are accepted at once (`desk.py`,
+   default ready-by, no actor, reason "auto-accept");
+8. the basket is emptied; after the commit, one confirmation e-mail goes out
+   and each shop's desk hears of its order (event kind "placed").
 
 What the customer does next to pay (nothing for pay-on-collection, an online
 payment page later) is asked after the commit: `payments.checkout_payment_start`.
@@ -39,17 +41,15 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext
 
 from comptoir.core.fields import normalize_phone
-from comptoir.core.money import format_money
-from comptoir.core.tasks import enqueue_after_commit, send_email_task
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.selectors import delivery_quote, delivery_settings_of
 from comptoir.domain.fulfilment.services import quota_consume, slot_reserve
 from comptoir.domain.fulfilment.slots import slot_rules
 from comptoir.domain.orders.codes import with_fresh_codes
+from comptoir.domain.orders.desk import order_accept_automatically
 from comptoir.domain.orders.errors import (
     BasketChange,
     BasketChanged,
@@ -61,6 +61,7 @@ from comptoir.domain.orders.errors import (
     InvalidContact,
     ShopPaused,
 )
+from comptoir.domain.orders.live import publish_order_placed
 from comptoir.domain.orders.models import (
     Basket,
     BasketLine,
@@ -72,6 +73,7 @@ from comptoir.domain.orders.models import (
     OrderState,
     PaymentMethod,
 )
+from comptoir.domain.orders.notifications import notify_placed
 from comptoir.domain.orders.payments import payment_method_check, payment_provider
 from comptoir.domain.orders.stock import stock_decrement
 from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
@@ -182,7 +184,7 @@ def _basket_changes(lines: Sequence[BasketLine], expected: Expected | None) -> l
 
 
 def _check_shops(shops: Sequence[Shop], choices: Mapping[int, FulfilmentChoice]) -> None:
-    paused = [shop.name for shop in shops if shop.is_paused]
+    paused = [shop.name for shop in shops if shop.orders_paused]
     if paused:
         raise ShopPaused(shops=paused)
     missing = [shop.name for shop in shops if shop.pk not in choices]
@@ -377,7 +379,7 @@ def checkout_place(
             totals = compute_totals(_priced(shop_lines), delivery_fee=fee)
             parts.append(_ShopPart(shop, shop_lines, choice, totals))
 
-        stock_decrement(quantities={line.product: line.quantity for line in lines})
+        stock_decrement(quantities={line.product: line.quantity for line in lines}, now=now)
         for line in sorted(lines, key=lambda line: line.product_id):
             if line.product.daily_quota is not None:
                 choice = choices[line.product.shop_id]
@@ -398,47 +400,10 @@ def checkout_place(
             )
             for part in parts
         ]
+        for order in orders:
+            if order.shop.auto_accept:
+                order_accept_automatically(order=order, now=now)
+            publish_order_placed(order)
         BasketLine.objects.filter(basket=basket).delete()
-        enqueue_after_commit(
-            send_email_task,
-            subject=gettext("Your order at Comptoir"),
-            body=confirmation_text(checkout, orders),
-            to=[checkout.contact_email],
-        )
+        notify_placed(checkout=checkout, orders=orders)
     return checkout
-
-
-def confirmation_text(checkout: Checkout, orders: Sequence[Order]) -> str:
-    """The plain-text confirmation: each shop's order, code, slot and total."""
-    parts = [gettext("Hello %(name)s,") % {"name": checkout.contact_name}, ""]
-    parts.append(gettext("Thank you! Your orders are placed:"))
-    grand_total = sum((order.total for order in orders), ZERO)
-    for order in orders:
-        zone = order.shop.city.zone
-        starts = order.slot_starts_at.astimezone(zone)
-        ends = order.slot_ends_at.astimezone(zone)
-        slot = f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M}"
-        parts.append("")
-        parts.append(f"{order.shop.name} — {gettext('order')} {order.number}")
-        if order.fulfilment == Fulfilment.COLLECT:
-            parts.append(gettext("Pick up: %(slot)s") % {"slot": slot})
-            parts.append(gettext("Pickup code: %(code)s") % {"code": order.pickup_code})
-        else:
-            parts.append(gettext("Delivery: %(slot)s") % {"slot": slot})
-            parts.append(
-                f"{order.delivery_line1}, {order.delivery_postal_code} {order.delivery_locality}"
-            )
-        for line in order.lines.all():
-            parts.append(
-                f"  {line.quantity} x {line.product_name}  {format_money(line.line_total)}"
-            )
-        if order.delivery_fee:
-            parts.append(
-                gettext("Delivery fee: %(fee)s") % {"fee": format_money(order.delivery_fee)}
-            )
-        parts.append(gettext("Total: %(total)s") % {"total": format_money(order.total)})
-    parts += [
-        "",
-        gettext("To pay on pickup or delivery: %(total)s") % {"total": format_money(grand_total)},
-    ]
-    return "\n".join(parts)

@@ -205,3 +205,90 @@ class IllegalTransition(DomainError):
         super().__init__(
             params={"number": number, "state": OrderState(state).label, "action": action}
         )
+
+
+# --- The shop's order desk (issue #4) ---------------------------------------
+
+
+class OrderNotFound(DomainError):
+    """No such order in this shop: another shop's orders read the same (HTTP 404)."""
+
+    code = "order_not_found"
+    default_message = _("Order %(number)s was not found in this shop.")
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(params={"number": number})
+
+
+class ReadyByInvalid(DomainError):
+    """A ready-by time in the past, or after the end of the slot the customer chose."""
+
+    code = "ready_by_invalid"
+    default_message = _("Choose a ready-by time between now and the end of the slot (%(ends)s).")
+    field = "ready_by"
+
+    def __init__(self, *, ends: str) -> None:
+        super().__init__(params={"ends": ends})
+
+
+class RefusalReasonRequired(DomainError):
+    code = "refusal_reason_required"
+    default_message = _("Tell the customer why (at most %(max)s characters).")
+    field = "reason"
+
+    def __init__(self, *, maximum: int) -> None:
+        super().__init__(params={"max": maximum})
+
+
+class WrongPickupCode(DomainError):
+    code = "wrong_pickup_code"
+    default_message = _("This is not the pickup code of order %(number)s.")
+    field = "pickup_code"
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(params={"number": number})
+
+
+class NotADelivery(DomainError):
+    code = "not_a_delivery"
+    default_message = _("Order %(number)s is collected at the shop, not delivered.")
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(params={"number": number})
+
+
+class NotACollection(DomainError):
+    code = "not_a_collection"
+    default_message = _("Order %(number)s is delivered, not collected at the shop.")
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(params={"number": number})
+
+
+class NoShowTooEarly(DomainError):
+    """A customer is only "not collected" once their pickup slot is over."""
+
+    code = "no_show_too_early"
+    default_message = _("The pickup slot ends at %(ends)s: wait until then.")
+
+    def __init__(self, *, ends: str) -> None:
+        super().__init__(params={"ends": ends})
+
+
+class UnknownProduct(DomainError):
+    """No such product (a stale page, a tampered form)."""
+
+    code = "unknown_product"
+    default_message = _("This product is no longer available.")
+    field = "product"
+
+
+class SoldOut(DomainError):
+    """Nothing left of the product now: stock at zero, or sold out for today."""
+
+    code = "sold_out"
+    default_message = _("%(product)s is sold out for now.")
+    field = "product"
+
+    def __init__(self, *, product: str) -> None:
+        super().__init__(params={"product": product})

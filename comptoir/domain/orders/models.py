@@ -250,6 +250,10 @@ class Order(models.Model):
         _("payment"), max_length=20, choices=PaymentState.choices, default=PaymentState.UNPAID
     )
     placed_at = models.DateTimeField(_("placed at"))
+    # Set when the shop accepts: when the customer can come (or the courier leaves).
+    ready_by = models.DateTimeField(_("ready by"), null=True, blank=True)
+    # Set once when an unanswered order escalates (louder desk, owner told).
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -260,6 +264,12 @@ class Order(models.Model):
             models.Index(fields=["shop", "state", "slot_starts_at"], name="orders_shop_desk"),
             models.Index(fields=["customer", "-placed_at"], name="orders_customer_history"),
             models.Index(fields=["city", "placed_at"], name="orders_city_placed"),
+            # The escalation sweep reads placed orders by age across the city.
+            models.Index(
+                fields=["placed_at"],
+                condition=models.Q(state="placed"),
+                name="orders_waiting_for_shop",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="orders_order_number_unique"),

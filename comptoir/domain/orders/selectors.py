@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
@@ -52,7 +52,7 @@ class ShopBasket:
 
     @property
     def can_be_ordered(self) -> bool:
-        return not self.shop.is_paused and all(
+        return not self.shop.orders_paused and all(
             line.availability == Availability.AVAILABLE for line in self.lines
         )
 
@@ -82,6 +82,8 @@ def _availability(product: Product, quantity: int, now: datetime) -> tuple[str, 
         or (product.preorder_on is not None and product.preorder_on < local_today)
     ):
         return Availability.NOT_ON_SALE, None
+    if product.sold_out_until is not None and product.sold_out_until > now:
+        return Availability.SOLD_OUT, None  # "sold out today", set by the shop
     if product.stock is None or product.stock >= quantity:
         return Availability.AVAILABLE, None
     if product.stock == 0:
@@ -152,3 +154,18 @@ def order_for_customer(user: User, number: str) -> Order | None:
         )
         .first()
     )
+
+
+def basket_item_count(*, city_id: int, user: User | None, session_key: str | None) -> int:
+    """How many items a customer's (or an anonymous session's) basket in a city holds.
+
+    One query; none for a visitor without a basket session (`session_key` None).
+    """
+    if user is not None:
+        lines = BasketLine.objects.filter(basket__user=user)
+    elif session_key:
+        lines = BasketLine.objects.filter(basket__user=None, basket__session_key=session_key)
+    else:
+        return 0
+    total = lines.filter(basket__city_id=city_id).aggregate(items=Sum("quantity"))["items"]
+    return int(total or 0)

@@ -21,16 +21,21 @@ from django.utils import timezone
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
-from comptoir.domain.fulfilment.services import quota_release, slot_release
 from comptoir.domain.orders.errors import (
     BasketOwnerRequired,
     InvalidQuantity,
+    OutOfStock,
     ProductInAnotherCity,
     ProductNotOnSale,
+    ShopPaused,
+    Shortfall,
+    SoldOut,
 )
+from comptoir.domain.orders.holdings import order_release_holdings
+from comptoir.domain.orders.live import publish_order_moved
 from comptoir.domain.orders.models import MAX_LINE_QUANTITY, Basket, BasketLine, Order, OrderState
-from comptoir.domain.orders.stock import stock_release
-from comptoir.domain.orders.transitions import order_transition, service_day
+from comptoir.domain.orders.notifications import notify_cancelled
+from comptoir.domain.orders.transitions import order_transition
 
 
 @overload
@@ -101,10 +106,32 @@ def _add(basket: Basket, product: Product, quantity: int) -> None:
         )
 
 
+def _check_orderable_now(product: Product, quantity: int) -> None:
+    """What a customer cannot add now: a paused shop's product, or more than is left.
+
+    Checked when adding only: changing a quantity in the basket stays free,
+    and the basket and checkout pages then say what falls short (checkout
+    re-checks everything under its guards).
+    """
+    if product.shop.orders_paused:
+        raise ShopPaused(shops=[product.shop.name])
+    if product.is_sold_out_today or product.stock == 0:
+        raise SoldOut(product=product.name)
+    if product.stock is not None and product.stock < quantity:
+        raise OutOfStock(
+            [Shortfall(product.pk, product.name, wanted=quantity, available=product.stock)]
+        )
+
+
 def basket_add(*, basket: Basket, product: Product, quantity: int = 1) -> BasketLine:
-    """Put `quantity` of a product on sale in the basket (more of it if already there)."""
+    """Put `quantity` of a product on sale in the basket (more of it if already there).
+
+    Refused: a product not on sale or of another city, a paused shop's
+    (`ShopPaused`), one sold out (`SoldOut`), more than its stock (`OutOfStock`).
+    """
     quantity = _check_quantity(quantity, minimum=1)
     _check_on_sale(basket, product)
+    _check_orderable_now(product, quantity)
     _add(basket, product, quantity)
     return BasketLine.objects.get(basket=basket, product=product)
 
@@ -182,8 +209,10 @@ def order_cancel_by_customer(
     """The customer calls off an order the shop has not accepted yet.
 
     Everything the order held goes back: stock (F() increments), the slot, and
-    the day's quota. Two cancels at once release once: the state change is a
-    conditional UPDATE, and only its winner releases anything.
+    the day's quota (`order_release_holdings`, shared with the shop's refusal).
+    Two cancels at once release once: the state change is a conditional
+    UPDATE, and only its winner releases anything. After the commit, the desk
+    hears of it and the customer gets a confirmation e-mail.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -194,14 +223,7 @@ def order_cancel_by_customer(
             now=now,
             allowed_from=(OrderState.PLACED,),
         )
-        lines = list(order.lines.select_related("product"))
-        stock_release(
-            quantities={line.product_id: line.quantity for line in lines if line.product_id}
-        )
-        # Same lock order as checkout: products, then quotas, then the slot.
-        day = service_day(order)
-        for line in sorted(lines, key=lambda line: line.product_id or 0):
-            if line.product is not None and line.product.daily_quota is not None:
-                quota_release(product=line.product, day=day, quantity=line.quantity)
-        slot_release(shop=order.shop, kind=order.fulfilment, starts_at=order.slot_starts_at)
+        order_release_holdings(order=order)
+        publish_order_moved(order)
+        notify_cancelled(order=order)
     return order

@@ -9,9 +9,11 @@ count (made to order, `stock IS NULL`) are never touched.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.errors import OutOfStock, Shortfall, TransactionRequired
@@ -23,28 +25,33 @@ def require_atomic() -> None:
         raise TransactionRequired("Stock moves must run inside transaction.atomic().")
 
 
-def stock_decrement(*, quantities: Mapping[Product, int]) -> None:
+def stock_decrement(*, quantities: Mapping[Product, int], now: datetime | None = None) -> None:
     """Take `quantities` out of stock, all or nothing; `OutOfStock` names every shortfall.
 
     Runs every UPDATE before deciding, so the error lists all the products
     short, then raises: the caller's transaction rolls the successful
-    decrements back.
+    decrements back. A product marked "sold out today" (`sold_out_until` after
+    `now`) is short of everything, counted or made to order.
     """
     require_atomic()
+    now = now or timezone.now()
+    on_sale = Q(sold_out_until__isnull=True) | Q(sold_out_until__lte=now)
     shortfalls: list[Shortfall] = []
     for product in sorted(quantities, key=lambda p: p.pk):
         wanted = quantities[product]
-        taken = Product.objects.filter(pk=product.pk, stock__gte=wanted).update(
+        taken = Product.objects.filter(on_sale, pk=product.pk, stock__gte=wanted).update(
             stock=F("stock") - wanted
         )
         if taken:
             continue
-        row = Product.objects.filter(pk=product.pk).values_list("stock", flat=True).first()
-        if row is None and Product.objects.filter(pk=product.pk).exists():
+        row = Product.objects.filter(pk=product.pk).values_list("stock", "sold_out_until").first()
+        sold_out_today = row is not None and row[1] is not None and row[1] > now
+        if row is not None and row[0] is None and not sold_out_today:
             continue  # made to order: never runs out
+        available = 0 if row is None or sold_out_today else (row[0] or 0)
         shortfalls.append(
             Shortfall(
-                product_id=product.pk, product=product.name, wanted=wanted, available=row or 0
+                product_id=product.pk, product=product.name, wanted=wanted, available=available
             )
         )
     if shortfalls:

@@ -51,3 +51,69 @@ class AlreadyMember(DomainError):
 class LastOwner(DomainError):
     code = "last_owner"
     default_message = _("A shop needs at least one owner: add another owner first.")
+
+
+class ClosureNotFound(DomainError):
+    code = "closure_not_found"
+    default_message = _("This closure does not exist or is no longer planned.")
+
+
+class MemberNotFound(DomainError):
+    code = "member_not_found"
+    default_message = _("This person does not work in this shop.")
+
+
+class PauseInThePast(DomainError):
+    code = "pause_in_the_past"
+    default_message = _("Choose a time later than now to take orders again.")
+    field = "until"
+
+
+class AutoRefuseBeforeEscalation(DomainError):
+    code = "auto_refuse_before_escalation"
+    default_message = _(
+        "Unanswered orders can only be refused after the owner has been alerted: "
+        "choose more minutes than for the alert, or leave it empty."
+    )
+    field = "auto_refuse_after_minutes"
+
+
+class InvalidPhoto(DomainError):
+    code = "invalid_photo"
+    default_message = _("This file is not a photo we can use: send a JPEG, PNG or WebP image.")
+    field = "photo"
+
+
+class PhotoTooLarge(InvalidPhoto):
+    code = "photo_too_large"
+    default_message = _("This photo is too large: %(max)s MB at most.")
+
+
+class InvitationInvalid(DomainError):
+    code = "invitation_invalid"
+    default_message = _("This invitation link is not valid. Ask the shop's owner for a new one.")
+
+
+class InvitationExpired(InvitationInvalid):
+    code = "invitation_expired"
+    default_message = _("This invitation has expired. Ask the shop's owner to invite you again.")
+
+
+class InvitationUsed(InvitationInvalid):
+    code = "invitation_used"
+    default_message = _(
+        "This invitation has already been used or was withdrawn. "
+        "Ask the shop's owner for a new one if needed."
+    )
+
+
+class InvitationForAnotherEmail(DomainError):
+    code = "invitation_for_another_email"
+    default_message = _(
+        "This invitation was sent to %(email)s: log in with that address to accept it."
+    )
+
+
+class InvitationNotFound(DomainError):
+    code = "invitation_not_found"
+    default_message = _("This invitation does not exist or is no longer open.")

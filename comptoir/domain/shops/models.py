@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -117,8 +120,35 @@ class Shop(models.Model):
         _("delivery radius (km)"), max_digits=5, decimal_places=2, default=Decimal("3.00")
     )
 
+    # The order desk: how long a new order may wait before the alarm escalates
+    # (louder desk, e-mail/push to the owner), and before it is refused for the
+    # customer's sake. Shops that trust their stock may accept automatically.
+    escalate_after_minutes = models.PositiveSmallIntegerField(
+        _("alert the owner after (minutes)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("A new order not accepted by then rings louder and the owner is told."),
+    )
+    auto_refuse_after_minutes = models.PositiveSmallIntegerField(
+        _("refuse unanswered orders after (minutes)"),
+        null=True,
+        blank=True,
+        default=15,
+        help_text=_("Empty: never. The customer gets an apology and another shop to try."),
+    )
+    auto_accept = models.BooleanField(
+        _("accept orders automatically"),
+        default=False,
+        help_text=_("New orders are accepted at once with the usual preparation time."),
+    )
     is_paused = models.BooleanField(
         _("orders paused"), default=False, help_text=_("The shop takes no new orders for now.")
+    )
+    paused_until = models.DateTimeField(
+        _("orders paused until"),
+        null=True,
+        blank=True,
+        help_text=_("The shop takes orders again by itself at this time."),
     )
     is_active = models.BooleanField(
         _("published"), default=True, help_text=_("Unpublished shops are hidden from customers.")
@@ -163,10 +193,31 @@ class Shop(models.Model):
                 condition=models.Q(delivery_radius_km__gt=0),
                 name="shops_shop_delivery_radius_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(escalate_after_minutes__gte=1),
+                name="shops_shop_escalate_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(auto_refuse_after_minutes__isnull=True)
+                | models.Q(auto_refuse_after_minutes__gt=models.F("escalate_after_minutes")),
+                name="shops_shop_auto_refuse_after_escalation",
+                violation_error_message=_(
+                    "Unanswered orders can only be refused after the owner has been alerted."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def orders_paused_at(self, moment: datetime) -> bool:
+        """Whether the shop refuses new orders at `moment`: paused, or paused until later."""
+        return self.is_paused or (self.paused_until is not None and self.paused_until > moment)
+
+    @property
+    def orders_paused(self) -> bool:
+        """`orders_paused_at` now: what the storefront and the checkout ask."""
+        return self.orders_paused_at(timezone.now())
 
 
 class OpeningHours(models.Model):
@@ -264,3 +315,72 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.shop} ({self.get_role_display()})"
+
+
+class ShopInvitation(models.Model):
+    """An owner's invitation to work in the shop, e-mailed as a single-use link.
+
+    Only a SHA-256 hash of the token is stored (as for log-in links). It
+    expires after a week; it ends accepted or revoked, never both, and an
+    address has at most one invitation still open per shop.
+    """
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("shop")
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shop invitation")
+        verbose_name_plural = _("shop invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="shops_invitation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="shops_invitation_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="shops_invitation_accepted_or_revoked_not_both",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="shops_invitation_email_lowercase"
+            ),
+            models.UniqueConstraint(
+                fields=["shop", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="shops_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.shop_id} ({self.role})"
+
+    def is_open_at(self, moment: datetime) -> bool:
+        """Neither accepted, nor revoked, nor expired at `moment`."""
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > moment

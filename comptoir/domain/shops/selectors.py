@@ -128,3 +128,37 @@ def shop_for_storefront(city_slug: str, shop_slug: str, *, now: datetime | None 
     today = (now or timezone.now()).astimezone(shop.city.zone).date()
     prefetch_related_objects([shop], _hours_prefetch(), _closures_prefetch(from_day=today))
     return shop
+
+
+def shops_to_suggest(*, instead_of: Shop, now: datetime, limit: int = 3) -> list[Shop]:
+    """Up to `limit` other shops of the same trade and city a customer could turn to.
+
+    Published and taking orders (not paused, nor paused until later); open at
+    `now` first, then those opening soonest (within the 14 days `shops.hours`
+    looks ahead); shops with no opening in sight are left out. Hours and
+    closures are loaded, so `shops.hours.opening_status` works on each without
+    a query.
+    """
+    from comptoir.domain.shops.hours import is_open_at, next_opening
+
+    today = now.astimezone(instead_of.city.zone).date()
+    candidates = (
+        Shop.objects.filter(
+            city_id=instead_of.city_id, trade=instead_of.trade, is_active=True, is_paused=False
+        )
+        .exclude(pk=instead_of.pk)
+        .exclude(paused_until__gt=now)
+        .select_related("city")
+        .prefetch_related(
+            _hours_prefetch(),
+            _closures_prefetch(from_day=today, until_day=today + timedelta(days=LOOK_AHEAD_DAYS)),
+        )
+        .order_by("name", "pk")
+    )
+    ranked: list[tuple[datetime, str, int, Shop]] = []
+    for shop in candidates:
+        opens = now if is_open_at(shop, now) else next_opening(shop, now)
+        if opens is not None:
+            ranked.append((opens, shop.name, shop.pk, shop))
+    ranked.sort(key=lambda item: item[:3])
+    return [shop for *_, shop in ranked[:limit]]

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
-from comptoir.core.errors import full_clean_or_raise
+from comptoir.core.errors import InvalidInput, full_clean_or_raise
 from comptoir.domain.accounts.models import User
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.errors import (
     AlreadyMember,
+    AutoRefuseBeforeEscalation,
     ClosureEndsBeforeStart,
+    ClosureNotFound,
+    InvalidPhoto,
     LastOwner,
+    MemberNotFound,
     OpeningHoursInverted,
     OpeningHoursOverlap,
+    PauseInThePast,
+    PhotoTooLarge,
     UnknownWeekday,
 )
 from comptoir.domain.shops.models import (
@@ -33,6 +44,10 @@ from comptoir.domain.shops.models import (
 
 # A slug race (two shops of the same name created at once) is retried this often.
 SLUG_ATTEMPTS = 3
+
+# A shop photo: a phone picture, not a poster.
+PHOTO_MAX_BYTES = 8_000_000
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 
 
 def free_slug(
@@ -207,8 +222,13 @@ def membership_add(*, shop: Shop, user: User, role: Role | str) -> Membership:
     return membership
 
 
-def membership_remove(*, membership: Membership) -> None:
-    """Remove someone from a shop's staff, never its last owner."""
+def membership_remove(*, membership: Membership, shop: Shop | None = None) -> None:
+    """Remove someone from a shop's staff, never its last owner.
+
+    With `shop`, a membership of another shop is refused (`MemberNotFound`).
+    """
+    if shop is not None and membership.shop_id != shop.pk:
+        raise MemberNotFound
     with transaction.atomic():
         # Lock the shop: two owners removing each other at once would both see
         # "another owner is left" and leave the shop with none.
@@ -221,9 +241,9 @@ def membership_remove(*, membership: Membership) -> None:
         Membership.objects.filter(pk=membership.pk).delete()
 
 
-def _set_paused(shop: Shop, paused: bool) -> Shop:
-    shop.is_paused = paused
-    shop.save(update_fields=["is_paused", "updated_at"])
+def _set_paused(shop: Shop, paused: bool, until: datetime | None = None) -> Shop:
+    shop.is_paused, shop.paused_until = paused, until
+    shop.save(update_fields=["is_paused", "paused_until", "updated_at"])
     return shop
 
 
@@ -232,6 +252,141 @@ def shop_pause(*, shop: Shop) -> Shop:
     return _set_paused(shop, True)
 
 
+def shop_pause_until(*, shop: Shop, until: datetime, now: datetime) -> Shop:
+    """Stop taking new orders until `until`; the shop takes them again by itself then."""
+    if until <= now:
+        raise PauseInThePast
+    return _set_paused(shop, False, until)
+
+
 def shop_resume(*, shop: Shop) -> Shop:
-    """Take orders again after a pause."""
+    """Take orders again after a pause, timed or not."""
     return _set_paused(shop, False)
+
+
+def closure_remove(*, shop: Shop, closure_id: int) -> None:
+    """Cancel one of the shop's exceptional closures (never another shop's)."""
+    deleted, _ = Closure.objects.filter(shop=shop, pk=closure_id).delete()
+    if not deleted:
+        raise ClosureNotFound
+
+
+def membership_set_role(*, shop: Shop, membership_id: int, role: Role | str) -> Membership:
+    """Make a member owner or staff; the last owner cannot step down."""
+    if role not in Role.values:
+        raise InvalidInput(ValidationError({"role": [_("Choose owner or staff.")]}))
+    with transaction.atomic():
+        # The shop row is the lock, as in `membership_remove`.
+        Shop.objects.select_for_update().filter(pk=shop.pk).get()
+        membership = Membership.objects.filter(shop=shop, pk=membership_id).first()
+        if membership is None:
+            raise MemberNotFound
+        if membership.role == Role.OWNER and role != Role.OWNER:
+            owners = Membership.objects.filter(shop=shop, role=Role.OWNER)
+            if not owners.exclude(pk=membership.pk).exists():
+                raise LastOwner
+        Membership.objects.filter(pk=membership.pk).update(role=role)
+    membership.role = role
+    return membership
+
+
+def _check_photo(photo: File) -> None:
+    if photo.size is not None and photo.size > PHOTO_MAX_BYTES:
+        raise PhotoTooLarge(params={"max": PHOTO_MAX_BYTES // 1_000_000})
+    try:
+        photo.seek(0)
+        with Image.open(photo) as image:
+            image_format = image.format
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise InvalidPhoto from error
+    finally:
+        photo.seek(0)
+    if image_format not in PHOTO_FORMATS:
+        raise InvalidPhoto
+
+
+def _update_shop(shop: Shop, values: dict[str, Any]) -> Shop:
+    """Validate `values` on a fresh copy of the shop, save only them, then update `shop`.
+
+    The caller's instance is left untouched when the values are refused, so
+    the page can still show the shop as it is.
+    """
+    with transaction.atomic():
+        fresh = Shop.objects.select_for_update().get(pk=shop.pk)
+        for name, value in values.items():
+            setattr(fresh, name, value)
+        full_clean_or_raise(fresh)
+        fresh.save(update_fields=[*values, "updated_at"])
+    for name in (*values, "updated_at"):
+        setattr(shop, name, getattr(fresh, name))
+    return shop
+
+
+def shop_update_profile(
+    *,
+    shop: Shop,
+    name: str,
+    tagline: str = "",
+    description: str = "",
+    phone: str = "",
+    email: str = "",
+    photo: File | None = None,
+    remove_photo: bool = False,
+) -> Shop:
+    """What customers read about the shop. The slug (its address) does not change."""
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "tagline": tagline.strip(),
+        "description": description.strip(),
+        "phone": phone.strip(),
+        "email": email.strip().lower(),
+    }
+    if photo is not None:
+        _check_photo(photo)
+        values["photo"] = photo
+    elif remove_photo:
+        values["photo"] = ""
+    return _update_shop(shop, values)
+
+
+def shop_update_collect(
+    *,
+    shop: Shop,
+    collect_enabled: bool,
+    slot_minutes: int,
+    slot_capacity: int,
+    lead_time_minutes: int,
+) -> Shop:
+    """Click & collect: on or off, how slots are cut and how many orders each takes."""
+    return _update_shop(
+        shop,
+        {
+            "collect_enabled": collect_enabled,
+            "slot_minutes": slot_minutes,
+            "slot_capacity": slot_capacity,
+            "lead_time_minutes": lead_time_minutes,
+        },
+    )
+
+
+def shop_update_desk_settings(
+    *,
+    shop: Shop,
+    escalate_after_minutes: int,
+    auto_refuse_after_minutes: int | None,
+    auto_accept: bool,
+) -> Shop:
+    """How the order desk treats an unanswered order: alert, refuse, or accept at once."""
+    if auto_refuse_after_minutes is not None and auto_refuse_after_minutes <= (
+        escalate_after_minutes
+    ):
+        raise AutoRefuseBeforeEscalation
+    return _update_shop(
+        shop,
+        {
+            "escalate_after_minutes": escalate_after_minutes,
+            "auto_refuse_after_minutes": auto_refuse_after_minutes,
+            "auto_accept": auto_accept,
+        },
+    )

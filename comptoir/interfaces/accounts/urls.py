@@ -17,6 +17,7 @@ urlpatterns = [
     path("addresses/<int:pk>/delete/", views.address_remove, name="address_delete"),
     path("orders/", order_views.order_list, name="orders"),
     path("orders/<str:number>/", order_views.order_detail, name="order_detail"),
+    path("orders/<str:number>/status/", order_views.order_status, name="order_status"),
     path("orders/<str:number>/cancel/", order_views.order_cancel, name="order_cancel"),
     path("orders/<str:number>/again/", order_views.order_again, name="order_again"),
 ]

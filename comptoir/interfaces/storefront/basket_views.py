@@ -14,7 +14,6 @@ import re
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,11 +28,10 @@ from comptoir.domain.cities.models import City
 from comptoir.domain.orders.errors import (
     EmptyBasket,
     InvalidQuantity,
-    OutOfStock,
-    ShopPaused,
-    Shortfall,
+    UnknownProduct,
 )
-from comptoir.domain.orders.models import MAX_LINE_QUANTITY, BasketLine
+from comptoir.domain.orders.models import MAX_LINE_QUANTITY
+from comptoir.domain.orders.selectors import basket_item_count as item_count
 from comptoir.domain.orders.selectors import basket_view
 from comptoir.domain.orders.services import basket_add as basket_add_service
 from comptoir.domain.orders.services import basket_set_quantity
@@ -45,21 +43,6 @@ from comptoir.interfaces.storefront.basket_session import current_basket, visito
 # short enough that int() never has to parse a huge number.
 QUANTITY_PATTERN = re.compile(r"[0-9]{1,6}")
 PRODUCT_ID_PATTERN = re.compile(r"[0-9]{1,12}")
-
-
-class UnknownProduct(DomainError):
-    code = "unknown_product"
-    default_message = _("This product is no longer available.")
-    field = "product"
-
-
-class SoldOut(DomainError):
-    code = "sold_out"
-    default_message = _("%(product)s is sold out for now.")
-    field = "product"
-
-    def __init__(self, *, product: str) -> None:
-        super().__init__(params={"product": product})
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -95,38 +78,14 @@ def product_by_id(raw: str | int | None) -> Product:
     return product
 
 
-def check_can_add(product: Product, quantity: int) -> None:
-    """Refuse what cannot be ordered now: a paused shop's product, or more than is left.
-
-    (Rules of the domain: they belong in `basket_add`, which only checks that
-    the product is on sale; kept here until the orders module takes them.)
-    """
-    if product.shop.is_paused:
-        raise ShopPaused(shops=[product.shop.name])
-    if product.stock is not None and product.stock < quantity:
-        if product.stock == 0:
-            raise SoldOut(product=product.name)
-        raise OutOfStock(
-            [Shortfall(product.pk, product.name, wanted=quantity, available=product.stock)]
-        )
-
-
 def basket_item_count(request: HttpRequest, city: City) -> int:
-    """How many items the request's basket in `city` holds, in one query.
-
-    No query at all for a visitor who never put anything in a basket (no
-    basket token in their session). (A read across relations: belongs in
-    `domain/orders/selectors.py`, kept here until that shared module takes it.)
-    """
-    if request.user.is_authenticated:
-        lines = BasketLine.objects.filter(basket__user=request.user)
-    else:
-        token = visitor_token(request, create=False)
-        if token is None:
-            return 0
-        lines = BasketLine.objects.filter(basket__user=None, basket__session_key=token)
-    total = lines.filter(basket__city=city).aggregate(items=Sum("quantity"))["items"]
-    return int(total or 0)
+    """How many items the request's basket in `city` holds (the header's badge)."""
+    user = request.user if request.user.is_authenticated else None
+    return item_count(
+        city_id=city.pk,
+        user=user,
+        session_key=None if user is not None else visitor_token(request, create=False),
+    )
 
 
 def _basket_link(request: HttpRequest, city: City, count: int) -> str:
@@ -169,7 +128,6 @@ def basket_add(request: HttpRequest, city_slug: str) -> HttpResponse:
     try:
         product = product_by_id(request.POST.get("product"))
         quantity = parse_quantity(request.POST.get("quantity", "1"), minimum=1)
-        check_can_add(product, quantity)
         # A refused add leaves no empty basket behind.
         with transaction.atomic():
             basket = current_basket(request, city, create=True)

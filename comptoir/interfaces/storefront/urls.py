@@ -3,6 +3,7 @@ from django.urls import path
 from comptoir.interfaces.storefront import (
     basket_views,
     checkout_views,
+    confirmation_views,
     product_views,
     search_views,
     views,
@@ -31,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "<slug:city_slug>/checkout/done/<str:token>/",
-        checkout_views.checkout_done,
+        confirmation_views.checkout_done,
         name="checkout_done",
     ),
     path("<slug:city_slug>/<slug:shop_slug>/", views.shop_detail, name="shop_detail"),

@@ -14,7 +14,11 @@ from django.utils.functional import Promise
 
 from comptoir.domain.catalogue.selectors import products_for_shop_page
 from comptoir.domain.cities.models import City
-from comptoir.domain.fulfilment.selectors import earliest_delivery_slot, earliest_pickup_slot
+from comptoir.domain.fulfilment.selectors import (
+    delivery_postcodes_of,
+    earliest_delivery_slot,
+    earliest_pickup_slot,
+)
 from comptoir.domain.fulfilment.slots import Slot
 from comptoir.domain.shops.hours import OpeningStatus, opening_status, week_table
 from comptoir.domain.shops.models import Shop, Trade
@@ -143,10 +147,12 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
     # delivery two (its settings and bookings); a kind the shop does not offer, none
     # (the selector reads the delivery settings even for a shop that does not deliver).
     next_pickup = next_delivery = None
-    if not shop.is_paused and shop.collect_enabled:
+    # A shop listing postcodes delivers there, whatever its radius says.
+    delivery_postcodes = sorted(delivery_postcodes_of(shop)) if shop.delivery_enabled else []
+    if not shop.orders_paused and shop.collect_enabled:
         pickup = earliest_pickup_slot(shop=shop, products=[], now=now)
         next_pickup = next_slot(pickup, shop.city, now)
-    if not shop.is_paused and shop.delivery_enabled:
+    if not shop.orders_paused and shop.delivery_enabled:
         delivery = earliest_delivery_slot(shop=shop, products=[], now=now)
         next_delivery = next_slot(delivery, shop.city, now)
     return render(
@@ -161,5 +167,6 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
             "groups": products_for_shop_page(shop),
             "next_pickup": next_pickup,
             "next_delivery": next_delivery,
+            "delivery_postcodes": delivery_postcodes,
         },
     )

@@ -130,3 +130,25 @@ def test_it_accepts_no_allergen_or_all_fourteen(shop):
     make_product(shop, allergens=Allergen(ALL_ALLERGENS))
 
     assert sorted(Product.objects.values_list("allergens", flat=True)) == [0, ALL_ALLERGENS]
+
+
+def test_it_refuses_two_products_with_one_reference_in_a_shop(shop):
+    make_product(shop, reference="BAG-01")
+
+    with refused_by(
+        "catalogue_product_reference_unique",
+        sqlite="UNIQUE constraint failed: catalogue_product.shop_id, catalogue_product.reference",
+    ):
+        make_product(shop, reference="BAG-01")
+
+    assert Product.objects.filter(reference="BAG-01").count() == 1
+
+
+def test_it_accepts_many_products_without_a_reference_and_one_reference_in_two_shops(shop):
+    make_product(shop, reference="")
+    make_product(shop, reference="")
+    make_product(shop, reference="BAG-01")
+    make_product(make_shop(shop.city), reference="BAG-01")
+
+    assert Product.objects.filter(reference="").count() == 2
+    assert Product.objects.filter(reference="BAG-01").count() == 2

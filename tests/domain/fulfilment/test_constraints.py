@@ -11,6 +11,7 @@ from comptoir.domain.fulfilment.models import (
     DailyQuotaUsage,
     DeliveryPostcode,
     DeliverySettings,
+    PostcodeArea,
     SlotBooking,
 )
 from tests.domain.fulfilment.support import paris
@@ -238,3 +239,64 @@ def test_it_accepts_a_quota_usage_of_zero(shop):
     row = usage(make_product(shop, daily_quota=5), used=0)
 
     assert DailyQuotaUsage.objects.get(pk=row.pk).used == 0
+
+
+def test_it_refuses_two_areas_for_one_postcode_of_a_country():
+    with refused_by(
+        "fulfilment_postcodearea_unique",
+        sqlite="UNIQUE constraint failed: "
+        "fulfilment_postcodearea.country, fulfilment_postcodearea.postal_code",
+    ):
+        PostcodeArea.objects.create(
+            country="FR",
+            postal_code="76000",
+            name="Rouen again",
+            latitude=Decimal("49.4"),
+            longitude=Decimal("1.1"),
+        )
+
+    assert PostcodeArea.objects.filter(postal_code="76000").count() == 1
+
+
+def test_it_accepts_one_postcode_in_two_countries():
+    PostcodeArea.objects.create(
+        country="BE", postal_code="76000", name="Ailleurs", latitude=0, longitude=0
+    )
+
+    assert PostcodeArea.objects.filter(postal_code="76000").count() == 2
+
+
+def test_it_refuses_an_area_without_a_postcode():
+    with refused_by("fulfilment_postcodearea_not_blank"):
+        PostcodeArea.objects.create(
+            country="FR", postal_code="", name="Nowhere", latitude=0, longitude=0
+        )
+
+    assert not PostcodeArea.objects.filter(postal_code="").exists()
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "constraint"),
+    [
+        (Decimal("90.000001"), Decimal("0"), "fulfilment_postcodearea_latitude_range"),
+        (Decimal("-90.000001"), Decimal("0"), "fulfilment_postcodearea_latitude_range"),
+        (Decimal("0"), Decimal("180.000001"), "fulfilment_postcodearea_longitude_range"),
+        (Decimal("0"), Decimal("-180.000001"), "fulfilment_postcodearea_longitude_range"),
+    ],
+)
+def test_it_refuses_an_area_centre_off_the_globe(latitude, longitude, constraint):
+    with refused_by(constraint):
+        PostcodeArea.objects.create(
+            country="XX", postal_code="1", name="Off", latitude=latitude, longitude=longitude
+        )
+
+    assert not PostcodeArea.objects.filter(country="XX").exists()
+
+
+def test_it_accepts_area_centres_at_the_limits():
+    for code, (latitude, longitude) in enumerate([(90, 180), (-90, -180)]):
+        PostcodeArea.objects.create(
+            country="XX", postal_code=str(code), name="Pole", latitude=latitude, longitude=longitude
+        )
+
+    assert PostcodeArea.objects.filter(country="XX").count() == 2

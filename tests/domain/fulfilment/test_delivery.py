@@ -1,6 +1,7 @@
 """Delivery: the zone (radius or postcodes), the fee, the minimum, and delivery slots."""
 
 from decimal import Decimal
+from typing import TypedDict
 
 import pytest
 from django.utils import translation
@@ -21,9 +22,15 @@ from tests.factories import make_shop
 
 pytestmark = pytest.mark.django_db
 
+
+class Point(TypedDict):
+    latitude: Decimal
+    longitude: Decimal
+
+
 # The shop sits at 49.440800, 1.092100 (Gros-Horloge, Rouen).
-NEARBY = {"latitude": Decimal("49.449800"), "longitude": Decimal("1.092100")}  # 1.00 km north
-FAR = {"latitude": Decimal("49.530700"), "longitude": Decimal("1.092100")}  # 10.00 km north
+NEARBY = Point(latitude=Decimal("49.449800"), longitude=Decimal("1.092100"))  # 1.00 km north
+FAR = Point(latitude=Decimal("49.530700"), longitude=Decimal("1.092100"))  # 10.00 km north
 
 
 @pytest.fixture
@@ -62,18 +69,58 @@ def test_it_refuses_an_address_outside_the_radius_and_suggests_click_and_collect
         )
 
 
-def test_it_refuses_an_address_without_coordinates_when_the_radius_decides(delivering):
+def test_it_refuses_an_address_it_cannot_place_when_the_radius_decides(delivering):
+    # 75001 (Paris) is not in the postcode areas that ship with Comptoir.
     with pytest.raises(AddressNotLocated) as refused:
         delivery_quote(
             shop=delivering,
             latitude=None,
             longitude=None,
-            postal_code="76000",
+            postal_code="75001",
             subtotal=Decimal("20.00"),
         )
 
     assert refused.value.code == "address_not_located"
     assert isinstance(refused.value, OutsideDeliveryZone)
+
+
+def test_without_coordinates_it_measures_from_the_postcode_centre_and_says_so(delivering):
+    # 76000's centre (49.443200, 1.099300) is 0.58 km from the shop.
+    quote = delivery_quote(
+        shop=delivering,
+        latitude=None,
+        longitude=None,
+        postal_code="76 000",
+        subtotal=Decimal("20.00"),
+    )
+
+    assert quote == DeliveryQuote(
+        fee=Decimal("3.50"),
+        free_above=None,
+        minimum=Decimal("15.00"),
+        distance_km=Decimal("0.58"),
+        approximate=True,
+    )
+
+
+def test_a_postcode_centre_outside_the_radius_is_outside_the_zone(delivering):
+    # Elbeuf (76500) is about 17 km south of the shop.
+    with pytest.raises(OutsideDeliveryZone) as refused:
+        delivery_quote(
+            shop=delivering,
+            latitude=None,
+            longitude=None,
+            postal_code="76500",
+            subtotal=Decimal("20.00"),
+        )
+
+    assert refused.value.code == "outside_delivery_zone"
+
+
+def test_known_coordinates_win_over_the_postcode_centre(delivering):
+    # Coordinates 10 km north, postcode of the centre: the coordinates decide.
+    with pytest.raises(OutsideDeliveryZone):
+        delivery_quote(shop=delivering, **FAR, postal_code="76000", subtotal=Decimal("20.00"))
 
 
 def test_a_shop_listing_postcodes_delivers_to_those_only(delivering):

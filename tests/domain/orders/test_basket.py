@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -8,8 +8,12 @@ from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.errors import (
     BasketOwnerRequired,
     InvalidQuantity,
+    OutOfStock,
     ProductInAnotherCity,
     ProductNotOnSale,
+    ShopPaused,
+    Shortfall,
+    SoldOut,
 )
 from comptoir.domain.orders.models import Basket, BasketLine, Order
 from comptoir.domain.orders.services import (
@@ -64,7 +68,7 @@ def test_it_needs_exactly_one_owner(city):
 
 def test_it_adds_a_product_and_more_of_it_up_to_ninety_nine(city, shop):
     basket = basket_for(city=city, user=make_user(), create=True)
-    product = make_product(shop)
+    product = make_product(shop, stock=None)  # made to order: never runs out
 
     basket_add(basket=basket, product=product)
     line = basket_add(basket=basket, product=product, quantity=3)
@@ -72,6 +76,47 @@ def test_it_adds_a_product_and_more_of_it_up_to_ninety_nine(city, shop):
     assert (line.quantity, line.city_id) == (4, city.pk)
     assert basket_add(basket=basket, product=product, quantity=120).quantity == 99
     assert quantities(basket) == {product.pk: 99}
+
+
+def test_it_refuses_to_add_more_than_is_left_and_adds_nothing(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    product = make_product(shop, stock=3)
+
+    with pytest.raises(OutOfStock) as refused:
+        basket_add(basket=basket, product=product, quantity=4)
+
+    assert refused.value.shortfalls == [Shortfall(product.pk, product.name, wanted=4, available=3)]
+    assert quantities(basket) == {}
+    assert basket_add(basket=basket, product=product, quantity=3).quantity == 3
+
+
+@pytest.mark.parametrize("sold_out", ["stock", "today"])
+def test_it_refuses_a_sold_out_product(city, shop, sold_out):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    if sold_out == "stock":
+        product = make_product(shop, stock=0)
+    else:
+        product = make_product(shop, sold_out_until=datetime(2099, 1, 1, tzinfo=UTC))
+
+    with pytest.raises(SoldOut) as refused:
+        basket_add(basket=basket, product=product)
+
+    assert refused.value.code == "sold_out"
+    with translation.override("en"):
+        assert str(refused.value) == f"{product.name} is sold out for now."
+    assert quantities(basket) == {}
+
+
+def test_it_refuses_a_product_of_a_paused_shop(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    product = make_product(shop)
+    Shop.objects.filter(pk=shop.pk).update(is_paused=True)
+    product.shop.refresh_from_db()
+
+    with pytest.raises(ShopPaused):
+        basket_add(basket=basket, product=product)
+
+    assert quantities(basket) == {}
 
 
 def test_it_refuses_a_quantity_below_one(city, shop):
@@ -152,7 +197,8 @@ def test_it_merges_the_visitors_basket_into_the_customers_at_log_in(city, shop):
     user = make_user()
     mine = basket_for(city=city, user=user, create=True)
     visitor = basket_for(city=city, session_key="abc", create=True)
-    bread, cake, tart = make_product(shop), make_product(shop), make_product(shop)
+    bread, cake = make_product(shop), make_product(shop)
+    tart = make_product(shop, stock=None)
     basket_add(basket=mine, product=bread, quantity=2)
     basket_add(basket=mine, product=tart, quantity=90)
     basket_add(basket=visitor, product=bread, quantity=3)

@@ -1,9 +1,12 @@
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+import segno
 from django.utils import translation
+from PIL import Image
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.errors import OutsideDeliveryZone, SlotFull, SlotUnavailable
@@ -165,20 +168,32 @@ def test_it_places_one_order_per_shop_with_lines_totals_codes_and_events(
     mail = mailoutbox[0]
     assert mail.to == ["camille@example.fr"]
     assert mail.subject == "Your order at Comptoir"
+    assert "Thank you! Your 2 orders are placed, one per shop." in mail.body
     assert f"Pickup code: {bread.pickup_code}" in mail.body
-    assert "Pick up: 10/03/2026 10:00–10:15" in mail.body
-    assert "Delivery: 10/03/2026 11:00–12:00" in mail.body
-    assert bread.number in mail.body
+    assert "Pick up: Tuesday 10 March, 10:00–10:15" in mail.body
+    assert "Delivery: Tuesday 10 March, 11:00–12:00" in mail.body
+    assert f"{scene.bakery.name} — order {bread.number}" in mail.body
     assert cheese.number in mail.body
     assert "Total: €21.30" in mail.body
-    assert "To pay on pickup or delivery: €27.35" in mail.body
+    assert "To pay at the shop or on delivery: €27.35" in mail.body
+    assert "no withdrawal right" in mail.body
+    html, kind = mail.alternatives[0]
+    assert kind == "text/html"
+    assert f'<img src="cid:qr-{bread.number}"' in html
+    assert "https://www.openstreetmap.org/?mlat=" in html
+    # The QR code travels inside the message, as an inline image the HTML shows.
+    message = mail.message()
+    images = [part for part in message.walk() if part.get_content_type() == "image/png"]
+    assert [image["Content-ID"] for image in images] == [f"<qr-{bread.number}>"]
+    assert images[0].get_content_disposition() == "inline"
+    assert qr_modules(images[0].get_content()) == modules_of(bread.pickup_code)
 
 
 def test_it_sends_no_email_before_the_commit(scene, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         place(scene)
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 3  # the e-mail, and one "placed" event per shop's desk
     assert mailoutbox == []
 
 
@@ -396,3 +411,17 @@ def test_it_refuses_more_than_the_daily_quota_and_writes_nothing(scene):
     assert DailyQuotaUsage.objects.count() == 0
     assert stocks(scene.baguette, scene.croissant, scene.comte) == [10, 6, 4]
     assert_nothing_placed(scene)
+
+
+def qr_modules(png: bytes) -> tuple[tuple[bool, ...], ...]:
+    """The dark/light modules of a QR code drawn at scale 6 with a 2-module border."""
+    image = Image.open(BytesIO(png)).convert("1")
+    size = image.width // 6 - 4
+    return tuple(
+        tuple(image.getpixel((6 * (2 + x) + 3, 6 * (2 + y) + 3)) == 0 for x in range(size))
+        for y in range(size)
+    )
+
+
+def modules_of(code: str) -> tuple[tuple[bool, ...], ...]:
+    return tuple(tuple(bool(v) for v in row) for row in segno.make(code, error="m").matrix)

@@ -114,6 +114,34 @@ def test_it_accepts_the_smallest_fulfilment_settings(shop):
     )
 
 
+def test_it_refuses_to_escalate_orders_after_zero_minutes(shop):
+    with refused_by("shops_shop_escalate_after_positive"):
+        Shop.objects.filter(pk=shop.pk).update(escalate_after_minutes=0)
+
+    assert Shop.objects.get(pk=shop.pk).escalate_after_minutes == 3
+
+
+@pytest.mark.parametrize("refuse_after", [3, 2])
+def test_it_refuses_an_auto_refusal_before_the_owner_is_alerted(shop, refuse_after):
+    with refused_by("shops_shop_auto_refuse_after_escalation"):
+        Shop.objects.filter(pk=shop.pk).update(
+            escalate_after_minutes=3, auto_refuse_after_minutes=refuse_after
+        )
+
+    assert Shop.objects.get(pk=shop.pk).auto_refuse_after_minutes == 15
+
+
+def test_it_accepts_the_tightest_desk_escalation_or_none_at_all(shop):
+    Shop.objects.filter(pk=shop.pk).update(escalate_after_minutes=1, auto_refuse_after_minutes=2)
+    other = make_shop(city=shop.city)
+    Shop.objects.filter(pk=other.pk).update(auto_refuse_after_minutes=None)
+
+    shop.refresh_from_db()
+    other.refresh_from_db()
+    assert (shop.escalate_after_minutes, shop.auto_refuse_after_minutes) == (1, 2)
+    assert other.auto_refuse_after_minutes is None
+
+
 def test_it_refuses_a_weekday_after_sunday(shop):
     with refused_by("shops_openinghours_weekday_range"):
         make_opening_hours(shop, 7, "08:00", "12:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -176,6 +177,26 @@ def test_it_shows_the_delivery_address_and_fee(orders, camille):
     assert '<dd class="order-totals__fee">€3.50</dd>' in html
     assert '<dd class="order-totals__total order-totals__grand">€21.30</dd>' in html
     assert '<p class="order__slot">Tuesday 10 March 2026, 11:00–12:00</p>' in html
+
+
+def payment_line(client, order) -> str:
+    html = client.get(f"/account/orders/{order.number}/").content.decode()
+    found = re.search(r'<p class="account__lead order__payment">([^<]*)</p>', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_it_says_what_is_left_to_pay_and_how(orders, camille):
+    bread, cheese = orders
+
+    assert payment_line(camille, bread) == "To pay at the shop."
+    assert payment_line(camille, cheese) == "To pay on delivery."
+
+    Order.objects.filter(pk=bread.pk).update(state=OrderState.COLLECTED, payment_state="paid")
+    Order.objects.filter(pk=cheese.pk).update(state=OrderState.REFUSED)
+
+    assert payment_line(camille, bread) == "Paid."
+    assert payment_line(camille, cheese) == "Nothing to pay."
 
 
 def test_it_hides_the_code_and_the_cancel_button_of_a_finished_order(orders, camille):

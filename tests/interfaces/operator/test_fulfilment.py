@@ -16,6 +16,7 @@ from comptoir.domain.fulfilment.models import (
     DailyQuotaUsage,
     DeliveryPostcode,
     DeliverySettings,
+    PostcodeArea,
     SlotBooking,
 )
 from comptoir.domain.fulfilment.services import delivery_postcodes_set
@@ -201,3 +202,36 @@ def test_it_shows_and_saves_the_products_fulfilment_fields(operator_client, shop
             (str(name), options["fields"]) for name, options in page.context["adminform"].fieldsets
         ]
     assert ("Fulfilment", ("lead_time_minutes", "daily_quota", "preorder_on")) in fieldsets
+
+
+def test_it_lists_and_finds_postcode_areas(operator_client):
+    url = reverse("admin:fulfilment_postcodearea_changelist")
+
+    html = operator_client.get(url, {"q": "Mont-Saint"}).content.decode()
+
+    assert "76130" in html
+    assert "Mont-Saint-Aignan" in html
+    assert "76000" not in html
+
+
+def test_it_adds_a_postcode_area_for_a_new_city(operator_client):
+    url = reverse("admin:fulfilment_postcodearea_add")
+
+    response = operator_client.post(
+        url,
+        {
+            "country": "FR",
+            "postal_code": "14000",
+            "name": "Caen",
+            "latitude": "49.182863",
+            "longitude": "-0.370679",
+        },
+    )
+
+    assert response.status_code == 302
+    area = PostcodeArea.objects.get(postal_code="14000")
+    assert (area.name, area.latitude, area.longitude) == (
+        "Caen",
+        Decimal("49.182863"),
+        Decimal("-0.370679"),
+    )

@@ -311,10 +311,25 @@ def test_it_suggests_click_and_collect_outside_the_delivery_area_then_places_it(
     assert sorted(Order.objects.values_list("fulfilment", flat=True)) == ["collect", "collect"]
 
 
-def test_it_asks_to_check_an_address_it_cannot_place_on_the_map(client, guest):
+def test_a_guest_typing_an_address_gets_delivery_measured_from_the_postcode(client, guest):
     cheese = guest["cheese"].pk
     data = form_of(client.get(URL).content.decode())
     typed = ADDRESS | {"address-located_for": ""}  # typed by hand: no coordinates
+    data = choose(client, data, **GUEST, **typed, **{f"s{cheese}-fulfilment": "delivery"})
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 303
+    delivered = Order.objects.get(fulfilment="delivery")
+    assert (delivered.shop_id, delivered.delivery_postal_code) == (cheese, "76000")
+    assert (delivered.delivery_latitude, delivered.delivery_longitude) == (None, None)
+
+
+def test_it_asks_to_check_an_address_it_cannot_place_on_the_map(client, guest):
+    cheese = guest["cheese"].pk
+    data = form_of(client.get(URL).content.decode())
+    # Typed by hand (no coordinates), in a postcode Comptoir cannot place.
+    typed = ADDRESS | {"address-postal_code": "27000", "address-located_for": ""}
     data = choose(client, data, **GUEST, **typed, **{f"s{cheese}-fulfilment": "delivery"})
 
     response = client.post(URL, data)

@@ -9,6 +9,7 @@ from django.test import Client
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Unit
 from comptoir.domain.fulfilment.models import SlotBooking, SlotKind
+from comptoir.domain.fulfilment.services import delivery_postcodes_set
 from comptoir.domain.shops.models import Closure
 from tests.factories import make_category, make_city, make_opening_hours, make_product, make_shop
 
@@ -236,10 +237,33 @@ def test_it_renders_a_delivering_shop_in_a_fixed_number_of_queries(
     make_opening_hours(bakery, 1, "07:30", "13:00")
     for _ in range(product_count):
         make_product(bakery)
-    # The five above, and for the next delivery slot: delivery settings, bookings.
-    with django_assert_num_queries(7):
+    # The five above, its delivery postcodes, and for the next delivery slot:
+    # delivery settings, bookings.
+    with django_assert_num_queries(8):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('class="facts__next"') == 2
+
+
+def test_a_shop_delivering_by_postcode_lists_them_instead_of_a_radius(client, bakery):
+    bakery.delivery_enabled = True
+    bakery.save()
+    delivery_postcodes_set(shop=bakery, postal_codes=["76100", "76000"])
+
+    html = english(client, "/rouen/au-bon-pain/").content.decode()
+
+    assert "To the postcodes 76000, 76100" in html
+    assert "km of the shop" not in html
+
+
+def test_a_shop_delivering_by_radius_says_how_far(client, bakery):
+    bakery.delivery_enabled = True
+    bakery.delivery_radius_km = Decimal("2.50")
+    bakery.save()
+
+    html = english(client, "/rouen/au-bon-pain/").content.decode()
+
+    assert "Within 2.50 km of the shop" in html
+    assert "To the postcode" not in html
 
 
 def next_slots(client: Client, url: str) -> list[str]:

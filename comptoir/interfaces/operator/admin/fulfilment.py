@@ -21,6 +21,7 @@ from comptoir.domain.fulfilment.models import (
     DailyQuotaUsage,
     DeliveryPostcode,
     DeliverySettings,
+    PostcodeArea,
     SlotBooking,
 )
 from comptoir.domain.fulfilment.services import delivery_postcodes_set, delivery_settings_set
@@ -140,3 +141,14 @@ class DailyQuotaUsageAdmin(ReadOnlyAdmin):
     @admin.display(description=_("daily quota"))
     def quota(self, usage: DailyQuotaUsage) -> int | None:
         return usage.product.daily_quota
+
+
+@admin.register(PostcodeArea)
+class PostcodeAreaAdmin(admin.ModelAdmin):
+    """Postcode centres for the approximate geocoder (docs/fulfilment.md): a city's
+    postcodes, kept by the operator when it opens the city."""
+
+    list_display = ("postal_code", "name", "country", "latitude", "longitude")
+    list_filter = ("country",)
+    search_fields = ("postal_code", "name")
+    ordering = ("country", "postal_code")

@@ -19,6 +19,10 @@
  *   never change), network first otherwise (development).
  * - A deploy changes the hashed names or the offline page, hence VERSION, hence
  *   this file: the browser installs the new worker, which drops the old caches.
+ * - Web Push (comptoir/domain/notifications/push.py): each push carries
+ *   {title, body, url, tag} and no personal data; it is shown at once, a later
+ *   push with the same tag (the same order) replaces it, and a tap focuses a
+ *   tab already on that page or opens it.
  */
 "use strict";
 
@@ -35,6 +39,9 @@ const PRECACHE = [
 const NEVER_HANDLED = /^\/(operator|live|api|i18n|media)(\/|$)|^\/sw\.js$/;
 const PERSONAL = /\/(basket|checkout|account|orders?)(\/|$)/;
 const PRIVATE_RESPONSE = /no-store|private/i;
+// Unhashed names (collectstatic keeps them): a notification needs no precache.
+const PUSH_ICON = STATIC_URL + "icons/icon-192.png";
+const PUSH_BADGE = STATIC_URL + "icons/badge-96.png";
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -138,4 +145,42 @@ async function trim(cache) {
       return cache.delete(key);
     })
   );
+}
+
+self.addEventListener("push", function (event) {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Comptoir", {
+      body: data.body || "",
+      icon: PUSH_ICON,
+      badge: PUSH_BADGE,
+      tag: data.tag || "comptoir",
+      renotify: true,
+      data: { url: sameSitePath(data.url) },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  const path = sameSitePath(event.notification.data && event.notification.data.url);
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+      for (const client of windows) {
+        if (client.url === target && "focus" in client) return client.focus();
+      }
+      return self.clients.openWindow(target);
+    })
+  );
+});
+
+// A notification only ever opens a page of this site.
+function sameSitePath(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "/";
 }

@@ -1,0 +1,614 @@
+"""Desk latency: a customer places an order → the shop's open desks hear it.
+
+    python -m bench.desk_latency            # 500 orders, 100 desks, 3 runs per set-up
+    python -m bench.desk_latency --quick    # 60 orders, 20 desks, 1 run
+
+For each database (SQLite, PostgreSQL) the harness migrates a scratch
+database, seeds a city with 10 shops (always open, unlimited stock, large
+pickup slots) and 10 signed-in staff sessions per shop, then starts real
+granian servers (production settings, pages through WSGI, /live/ native).
+
+Set-ups:
+
+- one process, in-process bus: desks and checkouts on the same server;
+- two processes, PostgreSQL LISTEN/NOTIFY (PostgreSQL only) or Redis
+  pub/sub: every desk on server B, every checkout on server A, so every
+  event crosses processes (the worst case).
+
+The client is one asyncio process: 100 raw HTTP/1.1 connections read the
+desk streams (10 per shop); orders are placed one after another by a real
+guest checkout through the pages (add to basket, GET the checkout page,
+POST the form as a browser would), after 10 warm-up orders. Latency, per
+desk and order, in milliseconds: from sending the checkout POST (the
+customer's tap on "Order") to the `event: order` line reaching the desk. It
+includes the checkout itself (stock, slot, totals, commit), reported beside
+it as "checkout POST", and the share of events a desk heard before the
+customer's confirmation answer arrived. Target: p99 < 100 ms.
+
+For the two-process set-ups, a second phase measures the bus alone: a third
+process publishes as many timestamped events straight to the shared bus
+(one every 5 ms, round-robin over the shops) and each desk on server B
+notes publish → arrival (wall clock, same machine).
+
+Scratch data: /tmp/comptoir-bench/desk/ (`BENCH_SCRATCH`) and the PostgreSQL
+database `comptoir_bench_desk` (`BENCH_POSTGRES_DATABASE`) on 127.0.0.1:5432
+(`BENCH_POSTGRES`), dropped and re-created; Redis at REDIS_URL
+(redis://127.0.0.1:6379/0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html.parser
+import http.client
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/comptoir-bench")) / "desk"  # noqa: S108
+PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "comptoir_bench_desk")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+SHOPS = 10
+CITY = "bench-ville"
+TARGET_P99_MS = 100.0
+WARM_UP = 10  # orders placed before measuring
+
+
+# --- Seeding (runs in a child process with Django set up) ---------------------------
+
+
+def seed(desks_per_shop: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from datetime import time as clock
+    from decimal import Decimal
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from comptoir.domain.accounts.models import User
+    from comptoir.domain.catalogue.models import Product
+    from comptoir.domain.cities.models import City
+    from comptoir.domain.shops.models import Membership, OpeningHours, Role, Shop
+
+    city = City.objects.create(
+        name="Bench-Ville",
+        slug=CITY,
+        latitude=Decimal("49.443200"),
+        longitude=Decimal("1.099971"),
+        is_live=True,
+    )
+    shops = []
+    for n in range(SHOPS):
+        shop = Shop.objects.create(
+            city=city,
+            name=f"Boulangerie {n}",
+            slug=f"boulangerie-{n}",
+            trade="bakery",
+            street=f"{n} rue du Banc",
+            postal_code="76000",
+            locality="Rouen",
+            latitude=Decimal("49.440800"),
+            longitude=Decimal("1.092100"),
+            slot_minutes=60,
+            slot_capacity=30000,
+            lead_time_minutes=5,
+        )
+        OpeningHours.objects.bulk_create(
+            OpeningHours(shop=shop, weekday=day, opens=clock(0, 0), closes=clock(23, 59))
+            for day in range(7)
+        )
+        product = Product.objects.create(
+            shop=shop,
+            city=city,
+            name=f"Baguette {n}",
+            slug=f"baguette-{n}",
+            price=Decimal("1.30"),
+            vat_rate=Decimal("5.50"),
+            stock=None,
+        )
+        sessions = []
+        for d in range(desks_per_shop):
+            user = User.objects.create_user(email=f"desk{n}-{d}@example.fr", password=None)
+            Membership.objects.create(shop=shop, user=user, role=Role.STAFF)
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.save()
+            sessions.append(session.session_key)
+        shops.append({"id": shop.pk, "product": product.pk, "sessions": sessions})
+    return {"city": CITY, "shops": shops}
+
+
+# --- Servers -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(port: int) -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+@contextmanager
+def server(env: dict[str, str]) -> Iterator[int]:
+    port = free_port()
+    log = (SCRATCH / f"server-{port}.log").open("wb")
+    process = subprocess.Popen(  # noqa: S603 (fixed argv)
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "comptoir.config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not healthy(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start; see {log.name}")
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+# --- Clients -----------------------------------------------------------------------
+
+
+class FormFields(html.parser.HTMLParser):
+    """The fields a browser would submit from the checkout form (first radio if none checked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_form = False
+        self.values: dict[str, str] = {}
+        self.first_radio: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and "/checkout/" in a.get("action", ""):
+            self.in_form = True
+        elif self.in_form and tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind == "radio":
+                self.first_radio.setdefault(a["name"], a.get("value", ""))
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value", "")
+            elif kind == "checkbox":
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value", "on")
+            else:
+                self.values[a["name"]] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.in_form = False
+
+    def submitted(self) -> dict[str, str]:
+        return self.first_radio | self.values
+
+
+class Browser:
+    """A guest with a cookie jar, on http.client (run in a thread)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers |= {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}{path}",
+            }
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        conn.close()
+        return response.status, text
+
+    def prepare(self, shop: dict[str, Any]) -> dict[str, str]:
+        """Fill the basket and read the checkout form: everything before the tap."""
+        if "csrftoken" not in self.cookies:
+            self.request("GET", f"/{CITY}/")
+        status, _ = self.request(
+            "POST",
+            f"/{CITY}/basket/add/",
+            {"product": str(shop["product"]), "quantity": "1", **self.csrf()},
+        )
+        assert status == 302, status
+        status, page = self.request("GET", f"/{CITY}/checkout/")
+        assert status == 200, status
+        parser = FormFields()
+        parser.feed(page)
+        form = parser.submitted()
+        form |= {"name": "Camille Banc", "email": "camille@example.fr", "phone": "0612345678"}
+        return form
+
+    def csrf(self) -> dict[str, str]:
+        return {"csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+
+    def place(self, form: dict[str, str]) -> str:
+        status, page = self.request("POST", f"/{CITY}/checkout/", form | self.csrf())
+        if status != 303:
+            errors = re.findall(r'class="field__error"[^>]*>([^<]+)', page)
+            raise RuntimeError(f"checkout answered {status}: {errors or page[:300]}")
+        return "placed"
+
+
+@dataclass
+class Desk:
+    shop_id: int
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    heard: dict[str, float] = field(default_factory=dict)  # order number → perf_counter
+    bus_ms: list[float] = field(default_factory=list)  # published → heard, bench events
+
+
+async def open_desk(port: int, shop_id: int, session_key: str) -> Desk:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        f"GET /live/shops/{shop_id}/desk HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: sessionid={session_key}\r\n\r\n".encode()
+    )
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert b" 200 " in head.split(b"\r\n")[0], head
+    desk = Desk(shop_id, reader, writer)
+    while b"event: hello" not in await reader.readline():
+        pass
+    return desk
+
+
+async def read_desk(desk: Desk) -> None:
+    """Timestamp each `event: order` as soon as its data line arrives."""
+    event = ""
+    while line := await desk.reader.readline():
+        if line.startswith(b"event: "):
+            event = line[7:].strip().decode()
+        elif line.startswith(b"data: ") and event == "order":
+            now = time.perf_counter()
+            data = json.loads(line[6:])
+            if data.get("kind") == "placed" and "number" in data:
+                desk.heard.setdefault(data["number"], now)
+            elif data.get("kind") == "bench":
+                desk.bus_ms.append((time.time() - data["sent"]) * 1000)
+            event = ""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def publish(count: int, shop_ids: list[int]) -> None:
+    """Publish `count` timestamped events through the configured bus (a child process)."""
+    import django
+
+    django.setup()
+    from comptoir.core.event_bus import get_bus
+    from comptoir.core.events import Event, shop_channel
+
+    bus = get_bus()
+    for n in range(count):
+        channel = shop_channel(shop_ids[n % len(shop_ids)])
+        bus.publish(Event(channel, "order", {"kind": "bench", "n": n, "sent": time.time()}))
+        time.sleep(0.005)
+    bus.close()
+
+
+async def measure(
+    *,
+    desk_port: int,
+    order_port: int,
+    seeded: dict[str, Any],
+    orders: int,
+    desks: int,
+    publisher_env: dict[str, str] | None,
+) -> dict[str, Any]:
+    per_shop = desks // SHOPS
+    opened = await asyncio.gather(
+        *(
+            open_desk(desk_port, shop["id"], key)
+            for shop in seeded["shops"]
+            for key in shop["sessions"][:per_shop]
+        )
+    )
+    readers = [asyncio.ensure_future(read_desk(desk)) for desk in opened]
+    tap_ms: list[float] = []
+    early: list[bool] = []
+    post_ms: list[float] = []
+    browser = Browser(order_port)
+    for n in range(-WARM_UP, orders):
+        shop = seeded["shops"][n % SHOPS]
+        form = await asyncio.to_thread(browser.prepare, shop)
+        listeners = [d for d in opened if d.shop_id == shop["id"]]
+        before = {id(d): set(d.heard) for d in listeners}
+        sent = time.perf_counter()
+        await asyncio.to_thread(browser.place, form)
+        answered = time.perf_counter()
+        deadline = answered + 5
+        while not all(set(d.heard) - before[id(d)] for d in listeners):
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"a desk of shop {shop['id']} never heard order {n}")
+            await asyncio.sleep(0.001)
+        if n < 0:
+            continue  # warm-up: first requests load code and templates
+        post_ms.append((answered - sent) * 1000)
+        for desk in listeners:
+            (number,) = set(desk.heard) - before[id(desk)]
+            tap_ms.append((desk.heard[number] - sent) * 1000)
+            early.append(desk.heard[number] <= answered)
+    bus_ms: list[float] = []
+    if publisher_env is not None:
+        # The bus alone: a third process publishes straight to the shared bus.
+        shop_ids = ",".join(str(shop["id"]) for shop in seeded["shops"])
+        publisher = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.desk_latency",
+            "--publish",
+            str(orders),
+            shop_ids,
+            cwd=ROOT,
+            env=publisher_env,
+        )
+        assert await publisher.wait() == 0
+        expected = orders * per_shop
+        deadline = time.perf_counter() + 10
+        while sum(len(d.bus_ms) for d in opened) < expected and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        bus_ms = [ms for desk in opened for ms in desk.bus_ms]
+        if len(bus_ms) != expected:
+            raise RuntimeError(f"desks heard {len(bus_ms)} of {expected} bus events")
+    for task in readers:
+        task.cancel()
+    for desk in opened:
+        desk.writer.close()
+    return {
+        "events": len(tap_ms),
+        "p50": percentile(tap_ms, 0.50),
+        "p99": percentile(tap_ms, 0.99),
+        "max": max(tap_ms),
+        "post_p50": percentile(post_ms, 0.50),
+        "post_p99": percentile(post_ms, 0.99),
+        "early": 100 * sum(early) / len(early),
+        "bus": len(bus_ms),
+        "bus_p50": percentile(bus_ms, 0.50) if bus_ms else 0.0,
+        "bus_p99": percentile(bus_ms, 0.99) if bus_ms else 0.0,
+        "bus_max": max(bus_ms) if bus_ms else 0.0,
+    }
+
+
+# --- Orchestration -----------------------------------------------------------------
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    return subprocess.run(  # noqa: S603 (our manage.py / module, fixed arguments)
+        [sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def postgres_admin(sql_text: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(sql_text.encode())
+
+
+def prepare_database(vendor: str, desks: int) -> tuple[dict[str, str], dict[str, Any]]:
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    var = SCRATCH / f"var-{vendor}"
+    if vendor == "sqlite":
+        path = SCRATCH / "desk.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        postgres_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        postgres_admin(f'CREATE DATABASE "{PG_DATABASE}"')
+        url = f"{PG_SERVER}/{PG_DATABASE}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "WEB_WORKERS", "EVENT_BUS", "DEBUG"}
+    }
+    env |= {
+        "DATABASE_URL": url,
+        "COMPTOIR_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "comptoir.config.settings",
+        "DESK_SWEEP_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": REDIS_URL,
+    }
+    run(["manage.py", "migrate", "--noinput"], env)
+    run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    seeded = json.loads(
+        run(["-m", "bench.desk_latency", "--seed", str(desks // SHOPS)], env).splitlines()[-1]
+    )
+    return env, seeded
+
+
+def setups(vendor: str) -> list[tuple[str, str, int]]:
+    """(label, EVENT_BUS, processes)."""
+    found = [("1 process, in-process bus", "inprocess", 1)]
+    if vendor == "postgresql":
+        found.append(("2 processes, PostgreSQL LISTEN/NOTIFY", "postgres", 2))
+    found.append(("2 processes, Redis pub/sub", "redis", 2))
+    return found
+
+
+def bench_setup(
+    env: dict[str, str],
+    seeded: dict[str, Any],
+    bus: str,
+    processes: int,
+    *,
+    orders: int,
+    desks: int,
+) -> dict[str, Any]:
+    env = env | {"EVENT_BUS": bus}
+    with server(env) as a:
+        if processes == 1:
+            return asyncio.run(
+                measure(
+                    desk_port=a,
+                    order_port=a,
+                    seeded=seeded,
+                    orders=orders,
+                    desks=desks,
+                    publisher_env=None,
+                )
+            )
+        with server(env) as b:
+            return asyncio.run(
+                measure(
+                    desk_port=b,
+                    order_port=a,
+                    seeded=seeded,
+                    orders=orders,
+                    desks=desks,
+                    publisher_env=env,
+                )
+            )
+
+
+def bus_summary(label: str, runs: list[dict[str, Any]]) -> str:
+    def cell(key: str) -> str:
+        values = [r[key] for r in runs]
+        if len(values) == 1:
+            return f"{values[0]:.1f}"
+        return f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})"
+
+    p99 = statistics.median(r["bus_p99"] for r in runs)
+    verdict = "met" if p99 < TARGET_P99_MS else "MISSED"
+    return (
+        f"| {label} | {runs[0]['bus']} | {cell('bus_p50')} | **{cell('bus_p99')}** "
+        f"| {cell('bus_max')} | {verdict} |"
+    )
+
+
+def summary(label: str, runs: list[dict[str, Any]]) -> str:
+    def cell(key: str) -> str:
+        values = [r[key] for r in runs]
+        if len(values) == 1:
+            return f"{values[0]:.1f}"
+        return f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})"
+
+    p99 = statistics.median(r["p99"] for r in runs)
+    verdict = "met" if p99 < TARGET_P99_MS else "MISSED"
+    return (
+        f"| {label} | {runs[0]['events']} | {cell('p50')} | **{cell('p99')}** | {cell('max')} "
+        f"| {cell('post_p50')} | {cell('post_p99')} | {cell('early')} % | {verdict} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="60 orders, 20 desks, one run")
+    parser.add_argument("--runs", type=int, default=None, help="runs per set-up (default 3)")
+    parser.add_argument("--orders", type=int, default=None)
+    parser.add_argument("--desks", type=int, default=None)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--publish", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.publish is not None:
+        publish(int(args.publish[0]), [int(i) for i in args.publish[1].split(",")])
+        return
+    if args.seed is not None:
+        print(json.dumps(seed(args.seed)))
+        return
+    orders = args.orders or (60 if args.quick else 500)
+    desks = args.desks or (20 if args.quick else 100)
+    runs = args.runs or (1 if args.quick else 3)
+    print(
+        f"Desk latency: {orders} orders, {desks} desks ({SHOPS} shops), {runs} run(s) per "
+        f"set-up; Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    print(
+        "| set-up | events | p50 | p99 | max | checkout POST p50 | POST p99 "
+        "| desk before confirmation | p99 < 100 ms |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    bus_lines = []
+    for vendor in args.only or ["sqlite", "postgresql"]:
+        env, seeded = prepare_database(vendor, desks)
+        for label, bus, processes in setups(vendor):
+            results = [
+                bench_setup(env, seeded, bus, processes, orders=orders, desks=desks)
+                for _ in range(runs)
+            ]
+            name = "SQLite" if vendor == "sqlite" else "PostgreSQL"
+            print(summary(f"{name}, {label}", results), flush=True)
+            if processes > 1:
+                bus_lines.append(bus_summary(f"{name} database, {label}", results))
+        if vendor == "postgresql":
+            postgres_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+    print("\nThe bus alone: published by a third process → heard by a desk on server B")
+    print("| set-up | events | p50 | p99 | max | p99 < 100 ms |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for line in bus_lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
