@@ -18,7 +18,7 @@ endif
 
 .PHONY: help run test lint format typecheck migrations-check test-sqlite test-postgres \
         test-browser demo demo-large messages lock install dev-install clean \
-        bench bench-quick
+        bench bench-quick stress backup
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,9 @@ demo-large: $(VENV)/.base-installed ## Benchmark-sized city: 1,600 shops x 60 pr
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_city --reset --shops 1600 --products-per-shop 60
 
+backup: $(VENV)/.base-installed ## Back up the database and photos into var/backups (keeps the 14 newest)
+	$(MANAGE) backup --media --keep 14
+
 # --- benchmarks ----------------------------------------------------------------
 
 BENCH_MODULES = $(patsubst %.py,%,$(subst /,.,$(filter-out bench/__init__.py,$(wildcard bench/*.py))))
@@ -76,11 +79,17 @@ bench-quick: $(VENV)/.dev-installed ## Every benchmark, small and fast (--quick)
 
 # --- quality gates -------------------------------------------------------------
 
+stress: $(VENV)/.dev-installed ## The long crash loop: kill -9 the server 20 times under load, on SQLite then PostgreSQL
+	STRESS_KILLS=20 $(SQLITE_ENV) $(VENV)/bin/pytest -s tests/reliability/test_crash.py $(PYTEST_ARGS)
+	@url=$$(VENV_PYTHON=$(PY) tools/postgres-url) || { echo "PostgreSQL not reachable: skipped."; exit 0; }; \
+	STRESS_KILLS=20 DATABASE_URL=$$url $(VENV)/bin/pytest -s tests/reliability/test_crash.py $(PYTEST_ARGS)
+
 test: $(VENV)/.dev-installed lint typecheck migrations-check test-sqlite test-postgres ## Lint, type-check, migrations check, then the suite on SQLite and PostgreSQL
 
-lint: $(VENV)/.dev-installed ## ruff lint + format check
+lint: $(VENV)/.dev-installed ## ruff lint + format check, bandit security scan
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r comptoir
 
 format: $(VENV)/.dev-installed ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .

@@ -23,6 +23,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
@@ -31,6 +32,7 @@ from django.db import close_old_connections
 
 from comptoir.config.wsgi import application as wsgi_application
 from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
+from comptoir.core.media import MediaApp
 
 LIVE_PREFIX = "/live/"
 
@@ -102,10 +104,18 @@ def as_coroutine(channel: Any) -> Any:
 class Router:
     """Dispatch one ASGI connection to the pages app or the live app."""
 
-    def __init__(self, *, pages: Any, live: LiveApp, sweep: PeriodicSweep | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        pages: Any,
+        live: LiveApp,
+        sweep: PeriodicSweep | None = None,
+        media: MediaApp | None = None,
+    ) -> None:
         self.pages = pages
         self.live = live
         self.sweep = sweep
+        self.media = media
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -113,6 +123,8 @@ class Router:
             path: str = scope["path"]
             if path.startswith(LIVE_PREFIX) or path == LIVE_PREFIX.rstrip("/"):
                 await self.live(scope, receive, send)
+            elif self.media is not None and path.startswith(self.media.prefix):
+                await self.media(scope, receive, send)
             else:
                 await self.pages(scope, as_coroutine(receive), as_coroutine(send))
         elif kind == "lifespan":
@@ -154,7 +166,17 @@ def build_application(
     # A WSGI app is synchronous at heart: a2wsgi runs each request on its pool.
     pages = WSGIMiddleware(wsgi_application, workers=threads)  # type: ignore[arg-type]
     interval = sweep_seconds if sweep_seconds is not None else float(settings.DESK_SWEEP_SECONDS)
-    return Router(pages=pages, live=LiveApp(), sweep=PeriodicSweep(sweep, interval=interval))
+    # Uploaded photos, served safely (comptoir/core/media.py); media on another
+    # host (S3…) needs no route here.
+    media_url = str(settings.MEDIA_URL)
+    media = (
+        MediaApp(root=Path(settings.MEDIA_ROOT), prefix=media_url)
+        if media_url.startswith("/")
+        else None
+    )
+    return Router(
+        pages=pages, live=LiveApp(), sweep=PeriodicSweep(sweep, interval=interval), media=media
+    )
 
 
 application = build_application()

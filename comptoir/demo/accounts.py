@@ -18,7 +18,7 @@ from comptoir.demo.data import CitySpec
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.shops.models import Membership, Role, Shop
 
-DEMO_PASSWORD = "comptoir-demo"  # noqa: S105 - published on purpose: it is a demo
+DEMO_PASSWORD = "comptoir-demo"  # noqa: S105 - published on purpose: it is a demo  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,28 @@ REGISTRY: dict[str, list[str]] = {
     "accounts.LoginLink.token_hash (unique)": [
         "accounts.test_login_links.test_it_refuses_two_links_with_one_token_hash",
     ],
+    "accounts_loginthrottle_one_per_key": [
+        "accounts.test_throttle.test_it_refuses_two_rows_for_one_scope_and_key",
+        "accounts.test_throttle.test_it_accepts_one_key_in_several_scopes",
+    ],
+    "accounts_loginthrottle_scope_valid": [
+        "accounts.test_throttle.test_it_refuses_an_unknown_scope",
+        "accounts.test_throttle.test_it_accepts_one_key_in_several_scopes",
+    ],
+    "accounts_loginthrottle_key_not_empty": [
+        "accounts.test_throttle.test_it_refuses_an_empty_key",
+        "accounts.test_throttle.test_it_accepts_a_one_character_key",
+    ],
+    "accounts_twofactor_secret_base32": [
+        "accounts.test_two_factor.test_it_refuses_a_secret_that_is_not_base32",
+        "accounts.test_two_factor.test_it_accepts_a_32_character_base32_secret",
+    ],
+    "accounts.TwoFactor.user (unique)": [
+        "accounts.test_two_factor.test_it_refuses_two_second_factors_for_one_user",
+    ],
+    "accounts.RecoveryCode.code_hash (unique)": [
+        "accounts.test_two_factor.test_it_refuses_two_recovery_codes_with_one_hash",
+    ],
     # cities
     "cities_city_slug_not_reserved": [
         "cities.test_constraints.test_it_refuses_a_city_slug_reserved_by_the_site",

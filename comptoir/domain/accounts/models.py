@@ -179,3 +179,92 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class LoginThrottle(models.Model):
+    """Recent failed log-ins (or log-in link requests) for one key, and its back-off.
+
+    One row per (scope, key): the key is a normalised e-mail address or an IP
+    address. Kept in the database, not in a per-process cache, because the
+    site runs several processes. See `comptoir.domain.accounts.throttle`.
+    """
+
+    class Scope(models.TextChoices):
+        LOGIN_EMAIL = "login_email", _("log-in failures for an address")
+        LOGIN_IP = "login_ip", _("log-in failures from an IP address")
+        LINK_EMAIL = "link_email", _("log-in link requests for an address")
+        LINK_IP = "link_ip", _("log-in link requests from an IP address")
+
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    key = models.CharField(_("key"), max_length=254)
+    #: Failures (or requests) since the counter was last reset.
+    count = models.PositiveIntegerField(_("count"), default=0)
+    #: How many back-offs were started since the reset: the next one lasts twice as long.
+    backoffs = models.PositiveIntegerField(_("back-offs"), default=0)
+    last_at = models.DateTimeField(_("last at"))
+    blocked_until = models.DateTimeField(_("blocked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in throttle")
+        verbose_name_plural = _("log-in throttles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key"], name="accounts_loginthrottle_one_per_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["login_email", "login_ip", "link_email", "link_ip"]),
+                name="accounts_loginthrottle_scope_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(key=""), name="accounts_loginthrottle_key_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.count}"
+
+
+class TwoFactor(models.Model):
+    """A time-based one-time password (RFC 6238) second factor of an operator or shop owner.
+
+    `confirmed_at` is set once the user typed a first code from their app:
+    until then the second factor is not asked at log-in. `last_step` is the
+    30-second step of the last accepted code: a code is never accepted twice.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="two_factor", verbose_name=_("user")
+    )
+    secret = models.CharField(_("secret"), max_length=32)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last step used"), default=-1)
+
+    class Meta:
+        verbose_name = _("two-factor authentication")
+        verbose_name_plural = _("two-factor authentications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(secret__regex=r"^[A-Z2-7]{32}$"),  # noqa: S106 (a pattern)
+                name="accounts_twofactor_secret_base32",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'on' if self.confirmed_at else 'pending'})"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that replaces the one-time password (a lost phone). Only its hash."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'used' if self.used_at else 'unused'})"

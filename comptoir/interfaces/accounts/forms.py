@@ -120,3 +120,14 @@ class AddressForm(forms.Form):
         help_text=_("Door code, floor…"),
     )
     make_default = forms.BooleanField(label=_("Make it my default address"), required=False)
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6 digits shown by your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )

@@ -12,6 +12,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from comptoir.domain.accounts.models import User
 from comptoir.interfaces.storefront.basket_session import merge_visitor_baskets
 
+#: Session key of a log-in waiting for its second step (see `two_factor_views`).
+TWO_FACTOR_PENDING = "comptoir_two_factor"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's IP address, as the log-in throttle keys it: `REMOTE_ADDR`.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy's address unless the
+    server rewrites it from the proxy's `X-Forwarded-For` (granian:
+    `granian.utils.proxies.wrap_asgi_with_proxy_headers`, trusting only the
+    proxy). Never read X-Forwarded-For here: any client can forge it.
+    """
+    return str(request.META.get("REMOTE_ADDR") or "unknown")[:254]
+
 
 def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
     """The `next` URL from POST or GET if it stays on this site, else `default` resolved."""

@@ -6,6 +6,7 @@ the form, render or redirect. `finish_login` ends every log-in path.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import cast
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
+from comptoir.domain.accounts.errors import LoginLinkThrottled, LoginThrottled
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.accounts.services import (
     address_add,
@@ -32,6 +34,13 @@ from comptoir.domain.accounts.services import (
     user_register,
     user_update_profile,
 )
+from comptoir.domain.accounts.throttle import (
+    login_failure_record,
+    login_link_throttle,
+    login_success_record,
+    login_throttle_check,
+)
+from comptoir.domain.accounts.two_factor import two_factor_allowed, two_factor_enabled
 from comptoir.interfaces.accounts.forms import (
     AddressForm,
     LoginForm,
@@ -40,7 +49,13 @@ from comptoir.interfaces.accounts.forms import (
     SignupForm,
     add_domain_error,
 )
-from comptoir.interfaces.accounts.login import finish_login, safe_next, set_language_cookie
+from comptoir.interfaces.accounts.login import (
+    TWO_FACTOR_PENDING,
+    client_ip,
+    finish_login,
+    safe_next,
+    set_language_cookie,
+)
 
 
 def current_time() -> datetime:
@@ -57,19 +72,67 @@ def _customer(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def second_step_or_login(
+    request: HttpRequest, user: User, *, redirect_to: str, password_checked: bool
+) -> HttpResponse:
+    """Log `user` in, or first ask for their code if they turned two-step log-in on.
+
+    A right password clears the account's failures only without a second
+    step: with one, only the right code does (else the password alone would
+    reset the back-off between bursts of code guesses).
+    """
+    if not two_factor_enabled(user):
+        if password_checked:
+            login_success_record(email=user.email)
+        return finish_login(request, user, redirect_to=redirect_to)
+    request.session.cycle_key()
+    request.session[TWO_FACTOR_PENDING] = {
+        "user": user.pk,
+        "next": redirect_to,
+        "since": current_time().isoformat(),
+    }
+    return redirect("accounts:login_code")
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            username=form.cleaned_data["email"].lower(),
-            password=form.cleaned_data["password"],
-        )
+        email, ip, now = form.cleaned_data["email"], client_ip(request), current_time()
+        try:
+            # During a back-off the password is not checked at all.
+            login_throttle_check(email=email, ip=ip, now=now)
+        except LoginThrottled as error:
+            return _login_refused(request, form, next_url, error)
+        user = authenticate(request, username=email.lower(), password=form.cleaned_data["password"])
         if user is not None:
-            return finish_login(request, user, redirect_to=next_url)
+            return second_step_or_login(request, user, redirect_to=next_url, password_checked=True)
         form.add_error(None, str(form.invalid_message))
+        retry_at = login_failure_record(email=email, ip=ip, now=now)
+        if retry_at is not None:
+            # This failure started a back-off: say so now, not on the next try.
+            try:
+                login_throttle_check(email=email, ip=ip, now=now)
+            except LoginThrottled as error:
+                return _login_refused(request, form, next_url, error)
     return render(request, "accounts/login.html", {"form": form, **_next_context(next_url)})
+
+
+def _login_refused(
+    request: HttpRequest, form: LoginForm, next_url: str, error: LoginThrottled
+) -> HttpResponse:
+    """429 Too Many Requests, with the form, the message and when to retry."""
+    form.add_error(None, str(error))
+    response = render(
+        request, "accounts/login.html", {"form": form, **_next_context(next_url)}, status=429
+    )
+    response["Retry-After"] = str(seconds_until(error.retry_at))
+    return response
+
+
+def seconds_until(moment: datetime) -> int:
+    """Whole seconds from now to `moment` (at least 1): the `Retry-After` value."""
+    return max(1, math.ceil((moment - current_time()).total_seconds()))
 
 
 @require_POST
@@ -108,8 +171,22 @@ def login_link_ask(request: HttpRequest) -> HttpResponse:
             path = reverse("accounts:login_link_open", kwargs={"token": token})
             return request.build_absolute_uri(path + query)
 
+        email, now = form.cleaned_data["email"], current_time()
+        try:
+            # Counted per address and per IP, so nobody floods a mailbox with links.
+            login_link_throttle(email=email, ip=client_ip(request), now=now)
+        except LoginLinkThrottled as error:
+            form.add_error(None, str(error))
+            response = render(
+                request,
+                "accounts/login_link_ask.html",
+                {"form": form, **_next_context(next_url)},
+                status=429,
+            )
+            response["Retry-After"] = str(seconds_until(error.retry_at))
+            return response
         # The same answer whether or not the address has an account.
-        login_link_request(email=form.cleaned_data["email"], now=current_time(), link_url=link_url)
+        login_link_request(email=email, now=now, link_url=link_url)
         return redirect("accounts:login_link_sent")
     return render(
         request, "accounts/login_link_ask.html", {"form": form, **_next_context(next_url)}
@@ -130,7 +207,7 @@ def login_link_open(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "accounts/login_link_refused.html", {"error": str(error)}, status=410
             )
-        return finish_login(request, user, redirect_to=next_url)
+        return second_step_or_login(request, user, redirect_to=next_url, password_checked=False)
     return render(request, "accounts/login_link_open.html", _next_context(next_url))
 
 
@@ -140,7 +217,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/home.html",
-        {"customer": user, "addresses": list(Address.objects.filter(user=user))},
+        {
+            "customer": user,
+            "addresses": list(Address.objects.filter(user=user)),
+            "two_factor_allowed": two_factor_allowed(user),
+        },
     )
 
 

@@ -17,7 +17,7 @@ from comptoir.domain.cities.models import City
 from comptoir.domain.orders.models import Basket
 from comptoir.domain.orders.services import basket_for, basket_merge
 
-VISITOR_TOKEN_SESSION_KEY = "comptoir_basket_token"  # noqa: S105 - a session key name
+VISITOR_TOKEN_SESSION_KEY = "comptoir_basket_token"  # noqa: S105 - a session key name  # nosec B105
 
 
 def visitor_token(request: HttpRequest, *, create: bool) -> str | None:

@@ -42,13 +42,14 @@ def test_it_shows_details_and_addresses_default_first(en, anne):
 
 
 @pytest.mark.parametrize("addresses", [0, 5])
-def test_it_reads_the_page_in_three_queries(client, anne, django_assert_num_queries, addresses):
+def test_it_reads_the_page_in_four_queries(client, anne, django_assert_num_queries, addresses):
     for n in range(addresses):
         add_address(anne, line1=f"{n} rue du Bac")
     client.force_login(anne)
 
-    # Session, user, addresses: whatever the number of addresses.
-    with django_assert_num_queries(3):
+    # Session, user, addresses, shop ownership (for the two-step log-in link):
+    # whatever the number of addresses.
+    with django_assert_num_queries(4):
         response = client.get("/account/")
 
     assert len(response.context["addresses"]) == addresses

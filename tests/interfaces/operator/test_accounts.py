@@ -199,3 +199,32 @@ def test_it_lists_name_phone_and_status_columns(operator_client):
         "date_joined",
     ]
     assert "Anne Martin" in response.content.decode()
+
+
+def test_it_offers_no_plain_delete_that_would_keep_names_on_orders(operator_client):
+    person = make_user(email="lea@example.fr")
+
+    response = operator_client.get(reverse("admin:accounts_user_delete", args=[person.pk]))
+
+    assert response.status_code == 403
+    assert User.objects.filter(pk=person.pk).exists()
+
+
+def test_it_deletes_accounts_through_the_anonymising_service(operator_client, shop):
+    leaving = make_user(email="lea@example.fr")
+    owner = make_user(email="anne@example.fr")
+    make_membership(shop=shop, user=owner, role="owner")
+    url = reverse("admin:accounts_user_changelist")
+
+    response = operator_client.post(
+        url,
+        {"action": "delete_accounts", "_selected_action": [leaving.pk, owner.pk]},
+        follow=True,
+        headers={"accept-language": "en"},
+    )
+
+    texts = [str(message) for message in response.context["messages"]]
+    assert not User.objects.filter(pk=leaving.pk).exists()
+    assert User.objects.filter(pk=owner.pk).exists()  # the shop's last owner stays
+    assert texts[0].startswith("anne@example.fr: ")
+    assert texts[1] == "1 account deleted, its orders anonymised."

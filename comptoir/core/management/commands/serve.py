@@ -3,8 +3,8 @@
 Two child processes, supervised together:
 
 - granian serving `comptoir.config.asgi:application` (pages through Django's
-  WSGI handler, live streams natively), with the media directory mounted as
-  static files so photos never go through Django;
+  WSGI handler, live streams natively, uploaded photos by a small handler
+  that never lets an uploaded file run: comptoir/core/media.py);
 - `manage.py db_worker`, which runs the background tasks.
 
 Ctrl-C or SIGTERM stops both gracefully (SIGTERM, then SIGKILL after a
@@ -53,7 +53,7 @@ class Child:
         # Own process group: a terminal's Ctrl-C reaches only `serve`, which
         # then stops each child exactly once (a second signal makes db_worker
         # abandon its current task).
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell  # nosec B603
             self.args,
             cwd=settings.BASE_DIR,
             stdin=subprocess.DEVNULL,
@@ -127,16 +127,8 @@ def granian_args(*, host: str, port: int, workers: int, verbosity: int) -> list[
     ]
     if verbosity >= 2:
         args.append("--access-log")
-    media_url = str(settings.MEDIA_URL)
-    if media_url.startswith("/"):  # media on another host (S3...) needs no route here
-        media_root = Path(settings.MEDIA_ROOT)
-        media_root.mkdir(parents=True, exist_ok=True)
-        args += [
-            "--static-path-route",
-            media_url.rstrip("/"),
-            "--static-path-mount",
-            str(media_root),
-        ]
+    # No granian static mount for /media/: it would serve an uploaded evil.html
+    # as text/html. The ASGI router serves photos only (comptoir/core/media.py).
     return [*args, "comptoir.config.asgi:application"]
 
 
@@ -156,7 +148,8 @@ def worker_args(*, verbosity: int) -> list[str]:
 
 def is_serving(host: str, port: int) -> bool:
     """True once a worker answers HTTP (granian binds the port before workers are ready)."""
-    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    any_ipv4 = "0.0.0.0"  # noqa: S104 - mapped to an address to call, not bound  # nosec B104
+    target = {any_ipv4: "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
     conn = http.client.HTTPConnection(target, port, timeout=2)
     try:
         conn.request("GET", "/healthz")

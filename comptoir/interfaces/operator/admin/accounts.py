@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from comptoir.core.errors import DomainError
 from comptoir.domain.accounts.models import Address, User
+from comptoir.domain.accounts.privacy import account_delete
 from comptoir.domain.shops.models import Membership
 
 
@@ -102,6 +106,31 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    actions = ("delete_accounts",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # A plain delete would leave names and addresses on the person's
+        # orders: accounts go through `account_delete` (the action below).
+        return False
+
+    @admin.action(description=_("Delete the accounts (their orders are kept, anonymised)"))
+    def delete_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        deleted = 0
+        for user in queryset:
+            try:
+                account_delete(user=user, now=timezone.now())
+            except DomainError as refused:
+                self.message_user(request, f"{user.email}: {refused}", messages.ERROR)
+            else:
+                deleted += 1
+        if deleted:
+            message = ngettext(
+                "%(count)s account deleted, its orders anonymised.",
+                "%(count)s accounts deleted, their orders anonymised.",
+                deleted,
+            )
+            self.message_user(request, message % {"count": deleted}, messages.SUCCESS)
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> Any:
         # Addresses and shops are edited once the account exists, like the
