@@ -268,20 +268,19 @@ def test_the_worker_shows_a_push_as_a_notification_replacing_the_same_order(
                 "data": json.dumps(payload),
             },
         )
-    page.wait_for_function(
-        """() => navigator.serviceWorker.ready
-             .then(r => r.getNotifications())
-             .then(n => n.length === 1 && n[0].body.startsWith('Prête'))"""
-    )
-
-    shown = page.evaluate(
+    # Read the notifications in the same poll that sees them: headless
+    # Chromium may close a shown notification soon after, so a second read
+    # could find none (a flake seen in CI).
+    shown = page.wait_for_function(
         """async () => {
              const registration = await navigator.serviceWorker.ready;
-             return (await registration.getNotifications()).map(n => ({
+             const shown = await registration.getNotifications();
+             if (shown.length !== 1 || !shown[0].body.startsWith('Prête')) return false;
+             return shown.map(n => ({
                title: n.title, body: n.body, tag: n.tag, icon: n.icon, badge: n.badge, data: n.data,
              }));
            }"""
-    )
+    ).json_value()
     assert shown == [
         {
             "title": "Boulangerie",
