@@ -3,7 +3,7 @@
 granian's static mount answers `evil.html` as `text/html` and `evil.svg` as
 `image/svg+xml` (scripts included), with no way to add headers. So the ASGI
 router sends /media/ here instead: only photo types are served (what
-comptoir/domain/catalogue/photos.py writes), each with its fixed image
+comptoir/core/images.py writes), each with its fixed image
 content type, `X-Content-Type-Options: nosniff` (no browser guesses HTML) and
 `Content-Security-Policy: default-src 'none'; sandbox` (even a file opened
 directly runs nothing). Anything else, and anything outside MEDIA_ROOT, is a 404.

@@ -17,6 +17,7 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest
 
 from comptoir.core.errors import InvalidInput, full_clean_or_raise
+from comptoir.core.images import PreparedPhoto
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.errors import (
     CategoryAlreadyExists,
@@ -29,7 +30,6 @@ from comptoir.domain.catalogue.errors import (
     UnknownVatRate,
 )
 from comptoir.domain.catalogue.models import VAT_RATES, Category, Product, Unit, VatRate
-from comptoir.domain.catalogue.photos import PreparedPhoto
 from comptoir.domain.shops.hours import local_datetime, next_opening
 from comptoir.domain.shops.models import Shop
 from comptoir.domain.shops.services import save_with_free_slug

@@ -78,17 +78,6 @@ class AutoRefuseBeforeEscalation(DomainError):
     field = "auto_refuse_after_minutes"
 
 
-class InvalidPhoto(DomainError):
-    code = "invalid_photo"
-    default_message = _("This file is not a photo we can use: send a JPEG, PNG or WebP image.")
-    field = "photo"
-
-
-class PhotoTooLarge(InvalidPhoto):
-    code = "photo_too_large"
-    default_message = _("This photo is too large: %(max)s MB at most.")
-
-
 class InvitationInvalid(DomainError):
     code = "invitation_invalid"
     default_message = _("This invitation link is not valid. Ask the shop's owner for a new one.")

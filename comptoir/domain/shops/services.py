@@ -12,9 +12,9 @@ from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from comptoir.core.errors import InvalidInput, full_clean_or_raise
+from comptoir.core.images import prepare_photo
 from comptoir.domain.accounts.models import User
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.errors import (
@@ -22,13 +22,11 @@ from comptoir.domain.shops.errors import (
     AutoRefuseBeforeEscalation,
     ClosureEndsBeforeStart,
     ClosureNotFound,
-    InvalidPhoto,
     LastOwner,
     MemberNotFound,
     OpeningHoursInverted,
     OpeningHoursOverlap,
     PauseInThePast,
-    PhotoTooLarge,
     UnknownWeekday,
 )
 from comptoir.domain.shops.models import (
@@ -46,8 +44,6 @@ from comptoir.domain.shops.models import (
 SLUG_ATTEMPTS = 3
 
 # A shop photo: a phone picture, not a poster.
-PHOTO_MAX_BYTES = 8_000_000
-PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 
 
 def free_slug(
@@ -290,22 +286,6 @@ def membership_set_role(*, shop: Shop, membership_id: int, role: Role | str) -> 
     return membership
 
 
-def _check_photo(photo: File) -> None:
-    if photo.size is not None and photo.size > PHOTO_MAX_BYTES:
-        raise PhotoTooLarge(params={"max": PHOTO_MAX_BYTES // 1_000_000})
-    try:
-        photo.seek(0)
-        with Image.open(photo) as image:
-            image_format = image.format
-            image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise InvalidPhoto from error
-    finally:
-        photo.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise InvalidPhoto
-
-
 def _update_shop(shop: Shop, values: dict[str, Any]) -> Shop:
     """Validate `values` on a fresh copy of the shop, save only them, then update `shop`.
 
@@ -343,8 +323,8 @@ def shop_update_profile(
         "email": email.strip().lower(),
     }
     if photo is not None:
-        _check_photo(photo)
-        values["photo"] = photo
+        # Re-encoded, upright, without metadata (GPS), bounded: like product photos.
+        values["photo"] = prepare_photo(photo, name=photo.name or "photo").image
     elif remove_photo:
         values["photo"] = ""
     return _update_shop(shop, values)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comptoir.core.errors import DomainError, InvalidInput
+from comptoir.core.images import PhotoRefused, PreparedPhoto, prepare_photo
 from comptoir.domain.catalogue.allergens import AllergenFormField
 from comptoir.domain.catalogue.csv_io.cells import MAX_FILE_BYTES, CellError, parse_price
 from comptoir.domain.catalogue.models import (
@@ -20,7 +21,6 @@ from comptoir.domain.catalogue.models import (
     Unit,
     VatRate,
 )
-from comptoir.domain.catalogue.photos import PhotoRefused, PreparedPhoto, prepare_photo
 
 AUTO_VAT = "auto"
 

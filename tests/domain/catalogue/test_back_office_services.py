@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from comptoir.core.images import prepare_photo
 from comptoir.domain.catalogue.errors import ReferenceTaken
 from comptoir.domain.catalogue.models import Category, Product
-from comptoir.domain.catalogue.photos import prepare_photo
 from comptoir.domain.catalogue.services import (
     category_get_or_create,
     product_create,

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from comptoir.core.errors import InvalidInput
+from comptoir.core.images import PhotoRefused
 from comptoir.domain.shops.errors import (
     AutoRefuseBeforeEscalation,
     ClosureNotFound,
-    InvalidPhoto,
     LastOwner,
     MemberNotFound,
     PauseInThePast,
@@ -29,6 +29,7 @@ from comptoir.domain.shops.services import (
     shop_update_desk_settings,
     shop_update_profile,
 )
+from tests.core.test_images import GPS_IFD, ORIENTATION, gps_exif
 from tests.factories import make_membership, make_shop
 
 pytestmark = pytest.mark.django_db
@@ -57,13 +58,28 @@ def test_it_updates_the_profile_and_keeps_the_slug(shop):
         "a@b.fr",
     )
     assert str(fresh.photo.name).startswith("shops/front")
+    assert str(fresh.photo.name).endswith(".webp")
+
+
+def test_a_shop_photo_is_re_encoded_upright_and_without_its_gps_position(shop):
+    buffer = BytesIO()
+    Image.new("RGB", (40, 20), "green").save(buffer, format="JPEG", exif=gps_exif(orientation=6))
+    upload = SimpleUploadedFile("front.jpg", buffer.getvalue(), "image/jpeg")
+    assert Image.open(BytesIO(buffer.getvalue())).getexif().get_ifd(GPS_IFD)  # the control
+
+    shop_update_profile(shop=shop, name="Au Bon Pain", photo=upload)
+
+    with Shop.objects.get(pk=shop.pk).photo.open("rb") as stored, Image.open(stored) as image:
+        assert (image.format, image.size) == ("WEBP", (20, 40))
+        assert image.getexif().get_ifd(GPS_IFD) == {}
+        assert ORIENTATION not in image.getexif()
 
 
 def test_it_refuses_a_file_that_is_not_an_image_and_changes_nothing(shop):
     name = shop.name
     fake = SimpleUploadedFile("x.png", b"GIF89a nope", "image/png")
 
-    with pytest.raises(InvalidPhoto) as caught:
+    with pytest.raises(PhotoRefused) as caught:
         shop_update_profile(shop=shop, name="Autre", photo=fake)
 
     assert caught.value.field == "photo"

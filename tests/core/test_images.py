@@ -1,12 +1,12 @@
-"""Product photos: real type from the content, bombs and heavy files refused, EXIF gone."""
+"""Uploaded photos (products, shops): the real type, bombs and heavy files refused, EXIF gone."""
 
 import io
 
 import pytest
 from PIL import Image
 
-from comptoir.domain.catalogue import photos
-from comptoir.domain.catalogue.photos import (
+from comptoir.core import images as photos
+from comptoir.core.images import (
     MAX_EDGE,
     THUMB_EDGE,
     PhotoDamaged,
