@@ -18,7 +18,7 @@ endif
 
 .PHONY: help run test lint format typecheck migrations-check test-sqlite test-postgres \
         test-browser demo demo-large messages lock install dev-install clean \
-        bench bench-quick stress backup
+        bench bench-quick stress backup openapi
 
 help: ## List every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -79,10 +79,13 @@ bench-quick: $(VENV)/.dev-installed ## Every benchmark, small and fast (--quick)
 
 # --- quality gates -------------------------------------------------------------
 
-stress: $(VENV)/.dev-installed ## The long crash loop: kill -9 the server 20 times under load, on SQLite then PostgreSQL
-	STRESS_KILLS=20 $(SQLITE_ENV) $(VENV)/bin/pytest -s tests/reliability/test_crash.py $(PYTEST_ARGS)
+STRESS_TESTS := tests/reliability/test_crash.py tests/reliability/test_fuzz_forms.py tests/reliability/test_api_schemathesis.py
+STRESS_ENV := STRESS_KILLS=20 FUZZ_EXAMPLES=100 SCHEMATHESIS_EXAMPLES=50 SCHEMATHESIS_MAX_TIME=600
+
+stress: $(VENV)/.dev-installed ## The long runs: 20 kill -9 under load, 100 fuzz examples per form, a long schemathesis; SQLite then PostgreSQL
+	$(STRESS_ENV) $(SQLITE_ENV) $(VENV)/bin/pytest -s $(STRESS_TESTS) $(PYTEST_ARGS)
 	@url=$$(VENV_PYTHON=$(PY) tools/postgres-url) || { echo "PostgreSQL not reachable: skipped."; exit 0; }; \
-	STRESS_KILLS=20 DATABASE_URL=$$url $(VENV)/bin/pytest -s tests/reliability/test_crash.py $(PYTEST_ARGS)
+	$(STRESS_ENV) DATABASE_URL=$$url $(VENV)/bin/pytest -s $(STRESS_TESTS) $(PYTEST_ARGS)
 
 test: $(VENV)/.dev-installed lint typecheck migrations-check test-sqlite test-postgres ## Lint, type-check, migrations check, then the suite on SQLite and PostgreSQL
 
@@ -114,6 +117,9 @@ test-postgres: $(VENV)/.dev-installed ## The pytest suite on PostgreSQL (DATABAS
 
 test-browser: $(VENV)/.dev-installed ## Only the Chromium browser tests (SQLite)
 	$(SQLITE_ENV) $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+openapi: $(VENV)/.base-installed ## Rewrite docs/api/openapi.json from the API (commit it with the API change)
+	$(SQLITE_ENV) $(MANAGE) openapi_export
 
 messages: $(VENV)/.dev-installed ## Extract translatable strings into the .po files and compile them (needs gettext)
 	$(MANAGE) makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete

@@ -3,12 +3,14 @@
 Measured for DESIGN.md, Django's ASGI handler ran a small view ~8x slower than
 its WSGI handler and held one thread per Server-Sent Events connection. So this
 thin router sends every page to Django's WSGI handler on a small thread pool
-(a2wsgi), and /live/ to a lean async app that holds no thread per stream: pages
-at WSGI speed and cheap streams, on one port and one process.
+(a2wsgi), and /live/ (with the API's event streams) to a lean async app that
+holds no thread per stream: pages at WSGI speed and cheap streams, on one port
+and one process.
 
 The lifespan also runs the periodic desk sweep (escalations, auto-refusals)
 in each server process: its events then reach desks through the in-process
-bus (settings.DESK_SWEEP_SECONDS; 0 turns it off).
+bus (settings.DESK_SWEEP_SECONDS; 0 turns it off). The e-mail outbox is swept
+with it.
 
 Environment:
     WEB_THREADS  threads running Django views per server worker (default 4).
@@ -34,16 +36,33 @@ from comptoir.config.wsgi import application as wsgi_application
 from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
 from comptoir.core.media import MediaApp
 
-LIVE_PREFIX = "/live/"
-
 logger = logging.getLogger("comptoir.desk_sweep")
 
 
 def run_desk_sweep() -> None:
-    """The real sweep, imported late: the orders domain is not loaded at import time."""
-    from comptoir.domain.orders.escalation import desk_sweep
+    """The real sweeps, imported late: the domain is not loaded at import time.
 
-    desk_sweep()
+    The desk first (its escalations write e-mails), then the e-mail outbox
+    (e-mails whose task was lost with a dead worker), even if the desk failed,
+    then housekeeping: API idempotency keys past 24 hours and log-in counters
+    quiet for a day are deleted.
+    """
+    from django.utils import timezone
+
+    from comptoir.domain.accounts.throttle import login_throttle_purge
+    from comptoir.domain.notifications.outbox import outbox_sweep
+    from comptoir.domain.orders.escalation import desk_sweep
+    from comptoir.interfaces.api.idempotency import idempotency_purge
+
+    try:
+        desk_sweep()
+    finally:
+        try:
+            outbox_sweep()
+        finally:
+            now = timezone.now()
+            idempotency_purge(now=now)
+            login_throttle_purge(now=now)
 
 
 class PeriodicSweep:
@@ -121,7 +140,7 @@ class Router:
         kind = scope["type"]
         if kind == "http":
             path: str = scope["path"]
-            if path.startswith(LIVE_PREFIX) or path == LIVE_PREFIX.rstrip("/"):
+            if self.live.serves(path):
                 await self.live(scope, receive, send)
             elif self.media is not None and path.startswith(self.media.prefix):
                 await self.media(scope, receive, send)

@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "comptoir.interfaces.desk",
     "comptoir.interfaces.backoffice",
     "comptoir.interfaces.push",
-    "django.contrib.admin",
+    "comptoir.interfaces.api",
+    # django.contrib.admin, its site replaced by the operator's (one protected log-in page).
+    "comptoir.interfaces.operator.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # the JSON API's framework (its Swagger UI files, served locally)
     # Domain apps: models, services (writes) and selectors (reads).
     "comptoir.core",
     "comptoir.domain.accounts",
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "comptoir.domain.fulfilment",
     "comptoir.domain.orders",
     "comptoir.domain.notifications",
+    "comptoir.domain.deals",
     # Tooling.
     "comptoir.demo",
 ]
@@ -185,12 +189,32 @@ SECURE_CSP = {
 
 # Outgoing mail (Django 6.1 mailers). The console backend prints mail in
 # `make run`; production sets MAIL_BACKEND (and its options) to SMTP.
+MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        "BACKEND": MAIL_BACKEND,
+        # An SMTP conversation that hangs must give up well before the outbox's
+        # lease (EMAIL_OUTBOX_LEASE_SECONDS) lets another worker send it again.
+        **(
+            {
+                "OPTIONS": {
+                    "host": os.environ.get("MAIL_HOST", "localhost"),
+                    "port": int(os.environ.get("MAIL_PORT", "587")),
+                    "username": os.environ.get("MAIL_USER", ""),
+                    "password": os.environ.get("MAIL_PASSWORD", ""),
+                    "use_tls": os.environ.get("MAIL_USE_TLS", "true") == "true",
+                    "timeout": float(os.environ.get("MAIL_TIMEOUT_SECONDS", "60")),
+                }
+            }
+            if MAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+            else {}
+        ),
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Comptoir <bonjour@comptoir.local>")
+# Seconds a worker holds an e-mail of the outbox while sending it; past that, it
+# is deemed dead and another worker sends it. Keep the mailer's timeout below.
+EMAIL_OUTBOX_LEASE_SECONDS = float(os.environ.get("EMAIL_OUTBOX_LEASE_SECONDS", "300"))
 
 # Web Push (docs/notifications.md). Without VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY
 # a pair is generated once into VAR_DIR/vapid.json (fine on one machine; set
@@ -227,3 +251,20 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # server process; 0 turns the sweep off.
 DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "15"))
 # --- end Serving ---------------------------------------------------------------
+
+# --- JSON API (comptoir/interfaces/api/, docs/api.md) -----------------------------
+# Requests per minute per client IP and per token (0 turns a limit off); counted
+# in the cache below: per process with "locmem", shared by all with "redis".
+API_RATE_LIMITS = {
+    "ip": int(os.environ.get("API_RATE_LIMIT_IP", "600")),
+    "token": int(os.environ.get("API_RATE_LIMIT_TOKEN", "300")),
+}
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if os.environ.get("CACHE_BACKEND", "locmem") == "redis"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# django-ninja: never trust X-Forwarded-For for a client's address (it is forgeable).
+NINJA_NUM_PROXIES = 0

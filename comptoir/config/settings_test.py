@@ -30,3 +30,10 @@ WHITENOISE_USE_FINDERS = True
 # The periodic desk sweep stays off unless a test turns it on (a server
 # started by tests/servers.py with DESK_SWEEP_SECONDS in its environment).
 DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "0"))
+# API rate limits off unless a test turns them on (tests/interfaces/api/test_rate_limits.py,
+# or a server started with API_RATE_LIMIT_IP/API_RATE_LIMIT_TOKEN in its environment):
+# the whole suite calls the API from 127.0.0.1 within minutes.
+API_RATE_LIMITS = {
+    "ip": int(os.environ.get("API_RATE_LIMIT_IP", "0")),
+    "token": int(os.environ.get("API_RATE_LIMIT_TOKEN", "0")),
+}

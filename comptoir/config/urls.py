@@ -19,6 +19,8 @@ urlpatterns = [
     path("account/", include("comptoir.interfaces.accounts.urls")),
     # JSON endpoints of the push opt-in button (under /api/: never a city slug).
     path("api/push/", include("comptoir.interfaces.push.urls")),
+    # The JSON API of the smartphone apps: /api/v1/, /api/openapi.json, /api/docs.
+    path("api/", include("comptoir.interfaces.api.urls")),
     # The shop side: the picker, then each shop's order desk and back office.
     path("shop/", include("comptoir.interfaces.pro.urls")),
     path("shop/<slug:city_slug>/<slug:shop_slug>/desk/", include("comptoir.interfaces.desk.urls")),

@@ -15,7 +15,10 @@ The helpers here are what every stream shares:
   async iterator of events, e.g. from the event bus.
 
 `LiveApp` answers /live/ping itself and hands the order desk and order page
-streams to comptoir/interfaces/live/streams.py.
+streams to comptoir/interfaces/live/streams.py, and the JSON API's event
+streams (`/api/v1/orders/<number>/events`, `/api/v1/shop/events`, bearer
+tokens) to comptoir/interfaces/live/api_streams.py: the ASGI entry point
+asks `LiveApp.serves(path)` before handing a request to Django.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ type Message = dict[str, Any]
 type Receive = Callable[[], Awaitable[Message]]
 type Send = Callable[[Message], Awaitable[None]]
 type Producer = Callable[[EventStream], Awaitable[None]]
+
+#: Where the session-authenticated streams live.
+PREFIX = "/live/"
 
 SSE_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-type", b"text/event-stream; charset=utf-8"),
@@ -214,17 +220,33 @@ class LiveApp:
         self.stopping = asyncio.Event()
         self._previous_handlers: dict[int, Any] = {}
 
+    def serves(self, path: str) -> bool:
+        """Whether this app answers `path` (the rest goes to Django)."""
+        from comptoir.interfaces.live.api_streams import serves_api
+
+        return path.startswith(PREFIX) or path == PREFIX.rstrip("/") or serves_api(path)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["path"] != "/live/ping":
+        path: str = scope["path"]
+        if path == "/live/ping":
+            if scope["method"] != "GET":
+                await send_plain(send, 405, "Method Not Allowed", [(b"allow", b"GET")])
+            else:
+                await self.ping(receive, send)
+        elif path.startswith(PREFIX) or path == PREFIX.rstrip("/"):
             # The order desk and order pages' streams (comptoir/interfaces/live/).
             from comptoir.interfaces.live.streams import route
 
             if not await route(self, scope, receive, send):
                 await send_plain(send, 404, "Not Found")
-        elif scope["method"] != "GET":
-            await send_plain(send, 405, "Method Not Allowed", [(b"allow", b"GET")])
         else:
-            await self.ping(receive, send)
+            # The JSON API's streams, authorised by bearer token.
+            from comptoir.interfaces.live.api_streams import route_api, serves_api
+
+            if serves_api(path):
+                await route_api(self, scope, receive, send)
+            else:
+                await send_plain(send, 404, "Not Found")
 
     async def ping(self, receive: Receive, send: Send) -> None:
         """A heartbeat-only stream: lets clients and monitors check live delivery works."""

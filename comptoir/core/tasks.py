@@ -16,6 +16,35 @@ from django.db import transaction
 from django.tasks import Task, task
 
 
+def build_email(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str | None = None,
+    from_email: str | None = None,
+    inline_images: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> EmailWithInlineImages:
+    """One e-mail: plain text, plus an HTML alternative if given.
+
+    `inline_images` maps a Content-ID to a base64 PNG that the HTML shows as
+    `<img src="cid:…">` (a QR code): mail clients block `data:` images but
+    show inline parts.
+    """
+    message = EmailWithInlineImages(
+        subject=subject,
+        body=body,
+        from_email=from_email or None,
+        to=to,
+        headers=headers,
+        inline_images={cid: base64.b64decode(png) for cid, png in (inline_images or {}).items()},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
 @task
 def send_email_task(
     *,
@@ -26,22 +55,20 @@ def send_email_task(
     from_email: str | None = None,
     inline_images: dict[str, str] | None = None,
 ) -> int:
-    """Send one e-mail (plain text, plus an HTML alternative if given); return the count sent.
+    """Send one e-mail now; return the count sent. At most once: no retry, no record.
 
-    `inline_images` maps a Content-ID to a base64 PNG that the HTML shows as
-    `<img src="cid:…">` (a QR code): mail clients block `data:` images but
-    show inline parts.
+    A worker killed while it runs loses the e-mail (django-tasks-db leaves the
+    task RUNNING for ever). Domain code sends through the outbox instead
+    (`email_send_after_commit` in comptoir/domain/notifications/outbox.py).
     """
-    message = EmailWithInlineImages(
+    return build_email(
         subject=subject,
         body=body,
-        from_email=from_email,
         to=to,
-        inline_images={cid: base64.b64decode(png) for cid, png in (inline_images or {}).items()},
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+        html=html,
+        from_email=from_email,
+        inline_images=inline_images,
+    ).send()
 
 
 class EmailWithInlineImages(EmailMultiAlternatives):

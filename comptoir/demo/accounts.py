@@ -80,8 +80,13 @@ def format_demo_logins() -> str:
     return "\n".join(lines)
 
 
-def demo_accounts_ensure(*, city: CitySpec, shop: Shop) -> list[User]:
+def demo_accounts_ensure(
+    *, city: CitySpec, shop: Shop, second_shop: Shop | None = None
+) -> list[User]:
     """Create or refresh the demo users; the owner and staff work in `shop`.
+
+    The staff member also works in `second_shop` when given (a neighbour of
+    the same trade), so a demo order from two shops is answered by one login.
 
     Existing demo users get their password and flags back, so the printed
     logins always work, even after someone changed them while trying the demo.
@@ -98,6 +103,10 @@ def demo_accounts_ensure(*, city: CitySpec, shop: Shop) -> list[User]:
         if login.shop_role is not None:
             Membership.objects.update_or_create(
                 user=user, shop=shop, defaults={"role": login.shop_role}
+            )
+        if login.shop_role == Role.STAFF and second_shop is not None:
+            Membership.objects.update_or_create(
+                user=user, shop=second_shop, defaults={"role": Role.STAFF}
             )
         users.append(user)
 

@@ -96,7 +96,13 @@ def demo_city_generate(
             shop_count += len(created)
             product_count += written
         assert first_shop is not None
-        demo_accounts_ensure(city=spec, shop=first_shop)
+        neighbour = (
+            Shop.objects.filter(city=city, trade=first_shop.trade)
+            .exclude(pk=first_shop.pk)
+            .order_by("pk")
+            .first()
+        )
+        demo_accounts_ensure(city=spec, shop=first_shop, second_shop=neighbour)
     return DemoResult(city, False, shop_count, product_count, drawn, time.perf_counter() - started)
 
 

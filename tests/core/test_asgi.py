@@ -89,7 +89,7 @@ def fast_heartbeat(settings):
 
 
 def test_it_sends_pages_to_django_through_wsgi():
-    exchange = Exchange.http(build_application(web_threads=1), "/operator/login/")
+    exchange = Exchange.http(build_application(web_threads=1), "/account/login/")
 
     asyncio.run(exchange.run())
 

@@ -6,238 +6,24 @@ product, a customer with an order, the shop's owner. Each URL prefix is
 visited as the person it is for: /account/ as the customer, /shop/ as the
 owner, /operator/ as a superuser, the rest (and the log-in pages) anonymously.
 
-`demo_scene`, `page_urls` and `client_for` are shared with
-tests/interfaces/test_csrf.py, which walks the same pages.
+The walk (`demo_scene`, `page_urls`, `client_for`) lives in tests/site_walk.py,
+shared with tests/interfaces/test_csrf.py and tests/reliability/test_fuzz_forms.py.
 """
 
 from __future__ import annotations
 
 import html.parser
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.contrib import admin
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from comptoir.domain.accounts.models import Address
-from comptoir.domain.catalogue.models import CatalogueImport
-from comptoir.domain.shops.models import Closure, Role, ShopInvitation
-from tests.factories import (
-    make_category,
-    make_city,
-    make_membership,
-    make_opening_hours,
-    make_order,
-    make_product,
-    make_shop,
-    make_user,
-)
-
-#: URLs not visited, with the reason.
-SKIPPED = {
-    "admin:None": "the admin's catch-all redirect, not a page",
-    "admin:logout": "POST only (Django's admin log-out)",
-    "accounts:logout": "a log-out, it would end the visitor's session mid-walk",
-    "set_language": "POST only, redirects",
-    "admin:view_on_site": "a redirect to the object's public page",
-}
+from tests.site_walk import SKIPPED, client_for, demo_scene, is_html, page_urls
 
 #: Event-handler attributes a strict CSP blocks (onclick, onload, onsubmit…).
 EVENT_HANDLER = re.compile(r"^on[a-z]+$")
 #: Script types that are data, never executed (json_script, structured data).
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
-
-
-@dataclass
-class Scene:
-    city: Any
-    shop: Any
-    product: Any
-    owner: Any
-    customer: Any
-    superuser: Any
-    order: Any
-    objects: dict[str, Any] = field(default_factory=dict)
-
-
-def demo_scene() -> Scene:
-    city = make_city(name="Rouen", slug="rouen")
-    shop = make_shop(city, slug="la-fournee")
-    make_opening_hours(shop, 0, "08:00", "19:00")
-    category = make_category(shop)
-    product = make_product(shop, category=category, slug="baguette")
-    owner_membership = make_membership(shop, make_user(email="owner@example.fr"), Role.OWNER)
-    staff_membership = make_membership(shop, make_user(email="staff@example.fr"), Role.STAFF)
-    customer = make_user(email="client@example.fr")
-    order = make_order(
-        shop,
-        lines=[(product, 2)],
-        customer=customer,
-        placed_at=timezone.now() - timedelta(minutes=5),
-        slot_starts_at=timezone.now() + timedelta(hours=1),
-    )
-    address = Address.objects.create(
-        user=customer,
-        recipient="Camille Martin",
-        line1="1 place du Vieux-Marché",
-        postal_code="76000",
-        locality="Rouen",
-    )
-    closure = Closure.objects.create(
-        shop=shop, starts_on=date(2030, 8, 1), ends_on=date(2030, 8, 15)
-    )
-    now = timezone.now()
-    invitation = ShopInvitation.objects.create(
-        shop=shop,
-        email="new@example.fr",
-        role=Role.STAFF,
-        token_hash="f" * 64,
-        created_at=now,
-        expires_at=now + timedelta(days=7),
-    )
-    catalogue_import = CatalogueImport.objects.create(shop=shop, content="name;price\n")
-    superuser = make_user(email="operator@example.fr", is_staff=True, is_superuser=True)
-    return Scene(
-        city=city,
-        shop=shop,
-        product=product,
-        owner=owner_membership.user,
-        customer=customer,
-        superuser=superuser,
-        order=order,
-        objects={
-            "address": address,
-            "closure": closure,
-            "invitation": invitation,
-            "member": staff_membership,
-            "import": catalogue_import,
-        },
-    )
-
-
-def _walk(patterns: list[Any], prefix: str, namespace: str | None) -> list[tuple[str, str]]:
-    found = []
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            found += _walk(entry.url_patterns, route, entry.namespace or namespace)
-        elif isinstance(entry, URLPattern):
-            found.append((route, f"{namespace}:{entry.name}" if namespace else str(entry.name)))
-    return found
-
-
-def _params(route: str) -> list[str]:
-    """Parameter names of a route: <conv:name> and (?P<name>…)."""
-    return re.findall(r"<(?:\w+:)?(\w+)>", route.replace("(?P<", "<"))
-
-
-def _admin_object(name: str) -> Any:
-    """The scene's first row of the model an admin URL name is about."""
-    for model in admin.site._registry:
-        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
-        if name.startswith(prefix):
-            return model._default_manager.order_by("pk").first()
-    raise AssertionError(f"{name}: no admin model")
-
-
-def fill(name: str, params: list[str], scene: Scene) -> dict[str, Any] | None:
-    """Values of the scene for the route's parameters; None when there is no such object."""
-    values: dict[str, Any] = {
-        "city_slug": scene.city.slug,
-        "shop_slug": scene.shop.slug,
-        "product_slug": scene.product.slug,
-        "product_id": scene.product.pk,
-        "number": scene.order.number,
-        "closure_pk": scene.objects["closure"].pk,
-        "invitation_pk": scene.objects["invitation"].pk,
-        "member_pk": scene.objects["member"].pk,
-        "app_label": "shops",
-    }
-    kwargs: dict[str, Any] = {}
-    for param in params:
-        if param == "pk" and name.startswith("accounts:address"):
-            kwargs[param] = scene.objects["address"].pk
-        elif param == "pk" and name.startswith("backoffice:products_import"):
-            kwargs[param] = scene.objects["import"].pk
-        elif param == "pk":
-            kwargs[param] = scene.product.pk
-        elif param == "token" and name == "storefront:checkout_done":
-            kwargs[param] = scene.order.checkout.token
-        elif param == "token":
-            kwargs[param] = "no-such-token"
-        elif param == "id" and name == "admin:auth_user_password_change":
-            kwargs[param] = scene.customer.pk
-        elif param == "object_id":
-            row = _admin_object(name)
-            if row is None:
-                return None
-            kwargs[param] = row.pk
-        elif param in values:
-            kwargs[param] = values[param]
-        else:
-            raise AssertionError(f"{name}: give {param!r} a value in fill()")
-    return kwargs
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    url: str
-
-
-def page_urls(scene: Scene) -> list[Page]:
-    """Every named route of the site, filled from the scene (SKIPPED left out)."""
-    pages = []
-    for route, name in _walk(get_resolver().url_patterns, "", None):
-        if name in SKIPPED:
-            continue
-        kwargs = fill(name, _params(route), scene)
-        if kwargs is None:
-            continue
-        pages.append(Page(name, reverse(name, kwargs=kwargs)))
-    return sorted(set(pages), key=lambda page: page.url)
-
-
-#: Pages for people not signed in yet (a signed-in visitor is sent away).
-ANONYMOUS_PAGES = {
-    "accounts:login",
-    "accounts:signup",
-    "accounts:login_link",
-    "accounts:login_link_sent",
-    "accounts:login_link_open",
-    "admin:login",
-}
-
-
-def visitor(page: Page, scene: Scene) -> Any:
-    """The person a page is for: None means anonymous."""
-    url = page.url
-    if page.name in ANONYMOUS_PAGES:
-        return None
-    if url.startswith("/account/"):
-        return scene.customer
-    if url.startswith("/shop/"):
-        return scene.owner
-    if url.startswith("/operator/"):
-        return scene.superuser
-    return None
-
-
-def client_for(page: Page, scene: Scene, **options: Any) -> Client:
-    client = Client(**options)
-    user = visitor(page, scene)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def is_html(response: Any) -> bool:
-    return str(response.get("Content-Type", "")).startswith("text/html")
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

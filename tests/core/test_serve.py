@@ -214,7 +214,12 @@ def test_it_serves_pages_static_media_and_live_then_stops_cleanly(site, server):
 def test_it_logs_an_operator_in_with_a_form_post(server):
     server.wait_until_healthy()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    conn.request("GET", "/operator/login/")
+    # The admin's log-in page sends the operator to the (throttled) accounts' one.
+    conn.request("GET", "/operator/login/?next=/operator/")
+    sent = conn.getresponse()
+    sent.read()
+    assert (sent.status, sent.getheader("Location")) == (302, "/account/login/?next=%2Foperator%2F")
+    conn.request("GET", "/account/login/?next=%2Foperator%2F")
     page = conn.getresponse()
     html = page.read().decode()
     cookie = page.getheader("Set-Cookie", "").split(";")[0]
@@ -225,19 +230,19 @@ def test_it_logs_an_operator_in_with_a_form_post(server):
     form = urllib.parse.urlencode(
         {
             "csrfmiddlewaretoken": token.group(1),
-            "username": OPERATOR_EMAIL,
+            "email": OPERATOR_EMAIL,
             "password": OPERATOR_PASSWORD,
             "next": "/operator/",
         }
     )
     conn.request(
         "POST",
-        "/operator/login/",
+        "/account/login/",
         body=form,
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": cookie,
-            "Referer": f"http://127.0.0.1:{server.port}/operator/login/",
+            "Referer": f"http://127.0.0.1:{server.port}/account/login/?next=%2Foperator%2F",
         },
     )
     response = conn.getresponse()

@@ -42,3 +42,18 @@ def test_it_restores_a_changed_demo_password_without_duplicating_anything(shop):
     assert User.objects.filter(email__endswith="@demo.comptoir.fr").count() == 4
     assert Address.objects.filter(user=customer).count() == 1
     assert Membership.objects.filter(shop=shop).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_staff_member_also_works_in_a_second_shop_when_given(city, shop):
+    from tests.factories import make_shop
+
+    neighbour = make_shop(city)
+    demo_accounts_ensure(city=ROUEN, shop=shop, second_shop=neighbour)
+
+    staff = User.objects.get(email="vendeur@demo.comptoir.fr")
+    assert set(Membership.objects.filter(user=staff).values_list("shop_id", "role")) == {
+        (shop.pk, "staff"),
+        (neighbour.pk, "staff"),
+    }
+    assert Membership.objects.filter(shop=neighbour).count() == 1

@@ -12,6 +12,105 @@ from django.apps import apps
 from django.db import connection
 
 REGISTRY: dict[str, list[str]] = {
+    # deals
+    "deals_deal_ends_after_start": [
+        "deals.test_constraints.test_it_refuses_a_deal_that_does_not_end_after_it_starts",
+        "deals.test_constraints.test_it_accepts_a_deal_one_microsecond_long",
+    ],
+    "deals_deal_kind_valid": [
+        "deals.test_constraints.test_it_refuses_an_unknown_kind",
+        "deals.test_constraints.test_it_accepts_every_kind_with_its_own_field",
+    ],
+    "deals_deal_state_valid": [
+        "deals.test_constraints.test_it_refuses_an_unknown_state",
+        "deals.test_constraints.test_it_accepts_every_state",
+    ],
+    "deals_deal_percent_set": [
+        "deals.test_constraints.test_it_refuses_a_deal_missing_what_its_kind_or_window_needs",
+        "deals.test_constraints.test_it_refuses_a_percentage_off_outside_1_to_100",
+        "deals.test_constraints.test_it_accepts_a_percentage_off_of_1_or_100_and_ignores_it_on_other_kinds",
+    ],
+    "deals_deal_amount_set": [
+        "deals.test_constraints.test_it_refuses_a_deal_missing_what_its_kind_or_window_needs",
+        "deals.test_constraints.test_it_refuses_an_amount_off_that_is_not_positive",
+        "deals.test_constraints.test_it_accepts_an_amount_off_of_one_cent_and_ignores_it_on_other_kinds",
+    ],
+    "deals_deal_free_product_set": [
+        "deals.test_constraints.test_it_refuses_a_free_item_deal_without_its_product",
+        "deals.test_constraints.test_it_accepts_a_free_item_deal_with_its_product_and_other_kinds_without",
+    ],
+    "deals_deal_n_for_m_set": [
+        "deals.test_constraints.test_it_refuses_a_deal_missing_what_its_kind_or_window_needs",
+        "deals.test_constraints.test_it_refuses_an_n_for_m_deal_that_gives_nothing_or_everything",
+        "deals.test_constraints.test_it_accepts_two_for_the_price_of_one_and_ignores_quantities_on_other_kinds",
+    ],
+    "deals_deal_weekdays_valid": [
+        "deals.test_constraints.test_it_refuses_weekdays_that_are_none_or_past_sunday",
+        "deals.test_constraints.test_it_accepts_monday_alone_and_every_day",
+    ],
+    "deals_deal_daily_window_valid": [
+        "deals.test_constraints.test_it_refuses_a_deal_missing_what_its_kind_or_window_needs",
+        "deals.test_constraints.test_it_refuses_a_daily_window_that_does_not_end_after_it_starts",
+        "deals.test_constraints.test_it_accepts_a_one_minute_daily_window_or_none",
+    ],
+    "deals_deal_usable_somewhere": [
+        "deals.test_constraints.test_it_refuses_a_deal_usable_nowhere",
+        "deals.test_constraints.test_it_accepts_a_deal_usable_only_in_the_shop_or_only_online",
+    ],
+    "deals_deal_per_customer_positive": [
+        "deals.test_constraints.test_it_refuses_a_deal_giving_no_voucher_per_customer",
+        "deals.test_constraints.test_it_accepts_one_voucher_per_customer",
+    ],
+    "deals_deal_cap_holds": [
+        "deals.test_constraints.test_it_refuses_a_deal_created_with_more_vouchers_claimed_than_its_cap",
+        "deals.test_constraints.test_it_refuses_to_count_a_claim_past_the_cap",
+        "deals.test_constraints.test_it_accepts_a_deal_claimed_up_to_its_cap_or_without_a_cap",
+    ],
+    "deals_deal_redeemed_within_claimed": [
+        "deals.test_constraints.test_it_refuses_more_vouchers_redeemed_than_claimed",
+        "deals.test_constraints.test_it_accepts_every_claimed_voucher_redeemed",
+    ],
+    "deals_voucher_one_number_per_customer": [
+        "deals.test_constraints.test_it_refuses_one_number_twice_for_a_customer_of_a_deal",
+        "deals.test_constraints.test_it_accepts_one_number_for_two_customers_two_deals_and_two_numbers_for_one",
+    ],
+    "deals_voucher_number_positive": [
+        "deals.test_constraints.test_it_refuses_a_voucher_number_zero",
+        "deals.test_constraints.test_it_accepts_a_customers_first_voucher_numbered_one",
+    ],
+    "deals_voucher_redemption_complete": [
+        "deals.test_constraints.test_it_refuses_a_half_recorded_redemption",
+        "deals.test_constraints.test_it_accepts_a_voucher_unused_used_in_the_shop_or_used_online",
+    ],
+    "deals.Voucher.code (unique)": [
+        "deals.test_constraints.test_it_refuses_two_vouchers_with_one_code",
+        "deals.test_constraints.test_it_accepts_codes_differing_by_one_character",
+    ],
+    # api (the JSON API's idempotency records)
+    "api_idempotentrequest_one_per_key": [
+        "test_api_constraints.test_it_refuses_two_records_of_one_key_for_one_user",
+        "test_api_constraints.test_it_accepts_one_key_for_two_users",
+    ],
+    "api_idempotentrequest_state_valid": [
+        "test_api_constraints.test_it_refuses_an_unknown_state",
+        "test_api_constraints.test_it_accepts_a_done_record_with_its_answer_and_a_running_one_without",
+    ],
+    "api_idempotentrequest_done_has_status": [
+        "test_api_constraints.test_it_refuses_a_done_record_without_its_answer",
+        "test_api_constraints.test_it_accepts_a_done_record_with_its_answer_and_a_running_one_without",
+    ],
+    # accounts: API tokens
+    "accounts_apitoken_expires_after_creation": [
+        "accounts.test_token_constraints.test_it_refuses_a_token_that_expires_when_it_is_made",
+        "accounts.test_token_constraints.test_it_accepts_a_token_that_expires_a_microsecond_after_it_is_made",
+    ],
+    "accounts_apitoken_name_not_empty": [
+        "accounts.test_token_constraints.test_it_refuses_a_token_without_a_name",
+        "accounts.test_token_constraints.test_it_accepts_a_one_character_name",
+    ],
+    "accounts.ApiToken.token_hash (unique)": [
+        "accounts.test_token_constraints.test_it_refuses_two_tokens_with_one_hash",
+    ],
     # accounts
     "accounts_user_email_lowercase": [
         "accounts.test_constraints.test_it_refuses_an_email_with_capitals",
@@ -421,6 +520,23 @@ REGISTRY: dict[str, list[str]] = {
     ],
     "notifications_pushdelivery_key_not_empty": [
         "notifications.test_constraints.test_it_refuses_an_event_without_a_key",
+    ],
+    "notifications_outboundemail_key_unique": [
+        "notifications.test_outbox_constraints.test_it_refuses_one_key_twice",
+        "notifications.test_outbox_constraints.test_it_accepts_two_keys_for_one_reader",
+    ],
+    "notifications_outboundemail_key_not_empty": [
+        "notifications.test_outbox_constraints.test_it_refuses_an_email_without_a_key",
+        "notifications.test_outbox_constraints.test_it_accepts_a_one_character_key",
+    ],
+    "notifications_outboundemail_status_valid": [
+        "notifications.test_outbox_constraints.test_it_refuses_an_unknown_status",
+        "notifications.test_outbox_constraints.test_it_accepts_each_status",
+    ],
+    "notifications_outboundemail_sent_at_iff_sent": [
+        "notifications.test_outbox_constraints.test_it_refuses_a_sent_email_without_its_sending_time",
+        "notifications.test_outbox_constraints.test_it_refuses_a_sending_time_on_an_email_not_sent",
+        "notifications.test_outbox_constraints.test_it_accepts_each_status",
     ],
 }
 

@@ -16,12 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.domain.catalogue.models import CatalogueImport
 from comptoir.domain.shops.models import Closure, Membership, Role, ShopInvitation
+from tests.access import named_routes, route_params, snapshot
 from tests.factories import make_membership, make_opening_hours, make_product, make_shop, make_user
 from tests.sales_orders import make_order
 
@@ -83,29 +83,12 @@ class Route:
     params: tuple[str, ...]  # beyond city_slug and shop_slug
 
 
-def _walk(patterns: list[Any], prefix: str, namespace: str | None) -> list[tuple[str, str]]:
-    found = []
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            found += _walk(entry.url_patterns, route, ns)
-        elif isinstance(entry, URLPattern) and entry.name:
-            found.append((route, f"{namespace}:{entry.name}" if namespace else entry.name))
-    return found
-
-
 def shop_routes() -> list[Route]:
-    routes = []
-    for route, name in _walk(get_resolver().url_patterns, "", None):
-        if not route.startswith(SHOP_PREFIX):
-            continue
-        params = tuple(
-            part.split(":")[-1].rstrip(">")
-            for part in route[len(SHOP_PREFIX) :].split("<")[1:]
-            for part in [part.split(">")[0]]
-        )
-        routes.append(Route(name, params))
+    routes = [
+        Route(name, route_params(route[len(SHOP_PREFIX) :]))
+        for route, name in named_routes()
+        if route.startswith(SHOP_PREFIX)
+    ]
     return sorted(set(routes), key=lambda r: r.name)
 
 
@@ -226,15 +209,6 @@ PAYLOADS: dict[str, dict[str, str]] = {
     "backoffice:staff_invite": {"email": "pirate@example.fr", "role": "owner"},
     "backoffice:member_role": {"role": "owner"},
 }
-
-
-def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every Comptoir table (sessions and tasks are not Comptoir's)."""
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
-        for model in apps.get_models()
-        if model.__module__.startswith("comptoir.")
-    }
 
 
 GHOST = 405  # a status that means "answered before the shop was looked at"

@@ -58,6 +58,9 @@ class LoginThrottled(DomainError):
         "Try again at %(time)s, or ask for a log-in link by e-mail."
     )
 
+    #: True when the attempt that raised it was itself wrong (it started the back-off).
+    after_failure: bool = False
+
     def __init__(self, *, retry_at: datetime, message: Message | None = None) -> None:
         self.retry_at = retry_at
         time = timezone.localtime(retry_at).strftime("%H:%M:%S")
@@ -132,3 +135,31 @@ class TwoFactorCodeInvalid(DomainError):
     code = "two_factor_code_invalid"
     default_message = _("This code is not valid. Type the current code from your app.")
     field = "code"
+
+
+class InvalidCredentials(DomainError):
+    """Wrong e-mail address or password (which of the two is never said)."""
+
+    code = "invalid_credentials"
+    default_message = _("This e-mail address and password do not match an account.")
+
+
+class TwoFactorCodeRequired(DomainError):
+    """The account has a second step: the one-time code must come with the password."""
+
+    code = "two_factor_code_required"
+    default_message = _("Enter the code from your authenticator app (or a recovery code).")
+    field = "otp"
+
+
+class ApiTokenNotFound(DomainError):
+    code = "api_token_not_found"
+    default_message = _("There is no such token.")
+
+
+class NotAMemberOfShop(DomainError):
+    """A shop token asked for a shop where the user has no membership."""
+
+    code = "not_a_member_of_shop"
+    default_message = _("You are not a member of this shop.")
+    field = "shop"

@@ -268,3 +268,51 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class ApiToken(models.Model):
+    """A bearer token of the JSON API, for one user, scoped to the customer or one shop.
+
+    A token with no `shop` acts as the customer; a token with a `shop` acts
+    only in that shop, with the permissions of the user's membership there
+    (checked on every request: removing the member disables the token). Only
+    a SHA-256 hash of the secret is stored, as for log-in links; the secret
+    is shown once, when the token is made. Revoked tokens are kept (`revoked_at`)
+    so a user sees where their account was used.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    shop = models.ForeignKey(
+        "shops.Shop",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("shop"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    #: The secret's first characters, shown in lists so a user recognises it.
+    prefix = models.CharField(_("prefix"), max_length=12)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_apitoken_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="accounts_apitoken_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -52,7 +52,6 @@ from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from comptoir.core.tasks import enqueue_after_commit, send_email_task
 from comptoir.domain.accounts.errors import (
     AccountHasOpenOrders,
     AccountIsLastShopOwner,
@@ -60,6 +59,7 @@ from comptoir.domain.accounts.errors import (
 )
 from comptoir.domain.accounts.models import Address, LoginLink, LoginThrottle, User
 from comptoir.domain.notifications.models import PushDelivery, PushSubscription
+from comptoir.domain.notifications.outbox import email_send_after_commit
 from comptoir.domain.orders.models import (
     OPEN_STATES,
     Checkout,
@@ -262,6 +262,18 @@ def account_export(*, user: User, now: datetime | None = None) -> JSON:
             }
             for link in links
         ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "prefix": token.prefix,
+                "shop": token.shop.name if token.shop else None,
+                "created_at": _time(token.created_at),
+                "expires_at": _time(token.expires_at),
+                "last_used_at": _time(token.last_used_at),
+                "revoked_at": _time(token.revoked_at),
+            }
+            for token in user.api_tokens.select_related("shop").order_by("created_at", "pk")
+        ],
         # No consent is recorded anywhere: Comptoir sends no marketing and sets
         # no tracking; push notifications are opted into per device (above).
         "consents": {
@@ -337,7 +349,7 @@ def account_delete(*, user: User, now: datetime) -> None:
     the customer asked (the services' usual clock argument; nothing is dated
     by it today).
     """
-    email, language = user.email, user.language
+    user_id, email, language = user.pk, user.email, user.language
     with transaction.atomic():
         _check_deletable(user)
         _anonymise(Order.objects.filter(customer=user), Checkout.objects.filter(customer=user))
@@ -364,7 +376,9 @@ def account_delete(*, user: User, now: datetime) -> None:
                 "number or street address.\n\n"
                 "You can sign up again at any time with this e-mail address."
             )
-        enqueue_after_commit(send_email_task, subject=subject, body=body, to=[email])
+        email_send_after_commit(
+            key=f"account:{user_id}:deleted", to=email, subject=subject, body=body
+        )
 
 
 def _guest_orders(email: str) -> QuerySet[Order]:

@@ -15,7 +15,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import InvalidInput, full_clean_or_raise
-from comptoir.core.tasks import enqueue_after_commit, send_email_task
 from comptoir.domain.accounts.errors import (
     EmailAlreadyUsed,
     LoginLinkExpired,
@@ -24,6 +23,7 @@ from comptoir.domain.accounts.errors import (
     WeakPassword,
 )
 from comptoir.domain.accounts.models import Address, LoginLink, User
+from comptoir.domain.notifications.outbox import email_send_after_commit
 
 LOGIN_LINK_LIFETIME = timedelta(minutes=15)
 
@@ -191,7 +191,9 @@ def login_link_request(
                 "It works once, for %(minutes)s minutes. "
                 "If you did not ask for it, ignore this e-mail: nobody can log in without it."
             ) % {"url": url, "minutes": int(LOGIN_LINK_LIFETIME.total_seconds() // 60)}
-        enqueue_after_commit(send_email_task, subject=subject, body=body, to=[user.email])
+        email_send_after_commit(
+            key=f"login-link:{link.pk}", to=user.email, subject=subject, body=body
+        )
     return link
 
 

@@ -152,3 +152,21 @@ def login_link_throttle(*, email: str, ip: str, now: datetime) -> None:
                 raise LoginLinkThrottled(retry_at=row.blocked_until)
         for row in rows:
             _count(row, now=now)
+
+
+#: Counters quiet for this long are forgotten for good (every rule's window is shorter).
+FORGET_AFTER = timedelta(days=1)
+
+
+def login_throttle_purge(*, now: datetime) -> int:
+    """Delete counters with no failure for a day and no back-off running; return how many.
+
+    A row only matters within its rule's window (15 minutes) or while its
+    back-off runs: older ones are dead weight (and IP addresses are personal data).
+    """
+    deleted, _ = (
+        LoginThrottle.objects.filter(last_at__lt=now - FORGET_AFTER)
+        .exclude(blocked_until__gt=now)
+        .delete()
+    )
+    return deleted

@@ -84,7 +84,8 @@ def _claim_totp(two_factor: TwoFactor, *, code: str, now: datetime) -> bool:
     code = code.strip().replace(" ", "")
     current = time_step(now)
     for step in (current, current - 1, current + 1):
-        if hmac.compare_digest(totp_code(two_factor.secret, step=step), code):
+        # Bytes: `isdigit()` lets through non-ASCII digits, which compare_digest refuses as str.
+        if hmac.compare_digest(totp_code(two_factor.secret, step=step).encode(), code.encode()):
             claimed = TwoFactor.objects.filter(pk=two_factor.pk, last_step__lt=step).update(
                 last_step=step
             )

@@ -1,4 +1,4 @@
-"""Web Push subscriptions and the record of what was already pushed.
+"""Web Push subscriptions, the record of what was already pushed, and the e-mail outbox.
 
 A browser's push subscription (its endpoint at the push service, plus the keys
 that encrypt payloads for it) is stored once per *audience*: a signed-in user
@@ -127,3 +127,75 @@ class PushDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.endpoint[:40]}"
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to send, written in the transaction of the change it announces.
+
+    `key` names that change and its reader (`order:12:accepted:customer`): the
+    database keeps one row per key, so announcing a change twice sends one
+    e-mail. The worker claims a row for `claimed_until` (a lease) with a
+    conditional UPDATE, sends, then marks it sent; a worker that dies leaves a
+    lease that expires, and the outbox sweep hands the row to another worker.
+    See comptoir/domain/notifications/outbox.py and docs/notifications.md.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(_("event key"), max_length=200)
+    to = models.EmailField(_("to"))
+    from_email = models.CharField(_("from"), max_length=254, blank=True)
+    subject = models.TextField(_("subject"))
+    # The content is dropped once sent: log-in links and addresses are not kept.
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    # Content-ID → base64 PNG, shown by the HTML as <img src="cid:…"> (QR codes).
+    inline_images = models.JSONField(_("inline images"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Not sent before this: a failed attempt backs off.
+    available_at = models.DateTimeField(_("available at"), default=timezone.now)
+    # When the task queued for it should run; null when none is queued (the
+    # sweep queues one once the row is due).
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # The lease of the worker sending it now; past, it may be claimed again.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbound e-mail")
+        verbose_name_plural = _("outbound e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="notifications_outboundemail_key_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(key=""), name="notifications_outboundemail_key_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sent", "failed"]),
+                name="notifications_outboundemail_status_valid",
+            ),
+            # Sent, and only sent, has a sending time.
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False)
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="notifications_outboundemail_sent_at_iff_sent",
+            ),
+        ]
+        indexes = [
+            # The sweep reads pending rows only.
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(status="pending"),
+                name="notifications_outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.to} ({self.status})"

@@ -178,7 +178,8 @@ def order_refuse(
     suggests other shops.
     """
     reason = (reason or "").strip()
-    if not reason or len(reason) > REFUSAL_REASON_MAX_LENGTH:
+    # A NUL character is no reason, and PostgreSQL cannot store it.
+    if not reason or len(reason) > REFUSAL_REASON_MAX_LENGTH or "\x00" in reason:
         raise RefusalReasonRequired(maximum=REFUSAL_REASON_MAX_LENGTH)
     _check_shop(order, membership)
     _refuse(order, actor=actor, reason=reason, now=now or timezone.now(), automatic=False)
@@ -239,7 +240,9 @@ def order_hand_over(
     _check_shop(order, membership)
     if order.fulfilment != Fulfilment.COLLECT:
         raise NotACollection(number=order.number)
-    if not hmac.compare_digest(normalize_pickup_code(pickup_code), order.pickup_code):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a typo like "é").
+    given = normalize_pickup_code(pickup_code).encode()
+    if not hmac.compare_digest(given, order.pickup_code.encode()):
         raise WrongPickupCode(number=order.number)
     with transaction.atomic():
         order_transition(order=order, to_state=S.COLLECTED, actor=actor, now=now)

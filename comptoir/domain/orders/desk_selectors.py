@@ -216,3 +216,19 @@ def prep_list(*, shop: Shop, day: date) -> PrepList:
         items=[PrepItem(name, unit, qty) for (name, unit), qty in sorted(totals.items())],
         slots=[PrepSlot(starts_at, items) for starts_at, items in sorted(per_slot.items())],
     )
+
+
+def shop_orders(
+    *, shop: Shop, state: str | None = None, day: date | None = None
+) -> QuerySet[Order]:
+    """The shop's orders, newest first, narrowed to one state and/or one slot day (city time).
+
+    Lines are loaded with the page; callers set `order.shop` (see `_with_shop`).
+    """
+    orders = _desk_orders(shop)
+    if state is not None:
+        orders = orders.filter(state=state)
+    if day is not None:
+        starts, ends = day_bounds(shop, day)
+        orders = orders.filter(slot_starts_at__gte=starts, slot_starts_at__lt=ends)
+    return orders.order_by("-placed_at", "-pk")

@@ -2,9 +2,10 @@
 
 Every message is built *inside* the transaction that moved the order (so it
 reads what that transaction wrote) and sent *after* it commits: e-mails go
-through `enqueue_after_commit(send_email_task, …)` and Web Push through
-`push_after_commit`, so a rolled-back transition tells nobody anything and no
-request waits on a mail server.
+through the outbox (`email_send_after_commit`: one row per change and reader,
+written in that transaction) and Web Push through `push_after_commit`, so a
+rolled-back transition tells nobody anything and no request waits on a mail
+server.
 
 Messages are written in the reader's language: a customer account's
 `User.language`, else (guests) the site's default language. Times are shown
@@ -41,8 +42,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext
 
 from comptoir.core.money import format_money
-from comptoir.core.tasks import enqueue_after_commit, send_email_task
 from comptoir.domain.accounts.models import User
+from comptoir.domain.notifications.outbox import email_send_after_commit
 from comptoir.domain.notifications.push import push_after_commit
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order
 from comptoir.domain.shops.hours import is_open_at, next_opening
@@ -124,6 +125,7 @@ def _suggestions(order: Order, now: datetime) -> list[Suggestion]:
 
 def _send(
     *,
+    key: str,
     to: str,
     subject: str,
     template: str,
@@ -131,17 +133,12 @@ def _send(
     language: str,
     inline_images: dict[str, str] | None = None,
 ) -> None:
-    """Render `orders/email/<template>.txt|.html` in `language`; enqueue after commit."""
+    """Render `orders/email/<template>.txt|.html` in `language`; sent once, after commit."""
     with _in_language(language):
         body = render_to_string(f"orders/email/{template}.txt", dict(context))
         html = render_to_string(f"orders/email/{template}.html", dict(context))
-    enqueue_after_commit(
-        send_email_task,
-        subject=subject,
-        body=body,
-        to=[to],
-        html=html,
-        **({"inline_images": inline_images} if inline_images else {}),
+    email_send_after_commit(
+        key=key, to=to, subject=subject, body=body, html=html, inline_images=inline_images
     )
 
 
@@ -181,6 +178,7 @@ def notify_placed(*, checkout: Checkout, orders: Sequence[Order]) -> None:
     with _in_language(language):
         subject = gettext("Your order at Comptoir")
     _send(
+        key=f"checkout:{checkout.pk}:placed:customer",
         to=checkout.contact_email,
         subject=subject,
         template="placed",
@@ -219,6 +217,7 @@ def _tell_customer(
     with _in_language(language):
         context = _base_context(order) | extra
     _send(
+        key=f"order:{order.pk}:{template}:customer",
         to=order.contact_email,
         subject=subject,
         template=template,
@@ -321,6 +320,7 @@ def notify_owners_escalated(*, order: Order, owners: list[User], waited_minutes:
                 "placed_at": local_day_and_time(order.placed_at, order),
             }
         _send(
+            key=f"order:{order.pk}:escalated:owner:{owner.pk}",
             to=owner.email,
             subject=subject,
             template="escalated",

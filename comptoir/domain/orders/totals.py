@@ -17,12 +17,17 @@ apply the rate of the goods delivered, "l'accessoire suit le principal"; with
 mixed rates that needs a pro-rata split. Until an accountant says otherwise,
 20 % is the prudent choice: it never under-declares VAT.)
 
+Discounts (a deal's voucher) are computed here too, per line
+(`offer_discounts`), and `compute_totals` takes them: VAT is then worked out
+on the discounted amounts, a line's discount never exceeds the line, and the
+order total never goes below the delivery fee.
+
 Money is `Decimal` only: a float anywhere is a programming error (`TypeError`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -64,12 +69,18 @@ class VatGroup:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
+    #: Unit price x quantity per line, before any discount.
     line_totals: tuple[Decimal, ...]
+    #: The sum of `line_totals` (before any discount).
     subtotal: Decimal
     delivery_fee: Decimal
+    #: subtotal - discount + delivery fee.
     total: Decimal
-    #: One group per rate, lowest rate first; the fee counts in the 20 % group.
+    #: One group per rate, lowest rate first, on discounted amounts; the fee counts at 20 %.
     vat: tuple[VatGroup, ...]
+    #: What a voucher takes off each line (zeros without one), and their sum.
+    line_discounts: tuple[Decimal, ...] = ()
+    discount: Decimal = ZERO
 
     @property
     def vat_total(self) -> Decimal:
@@ -111,17 +122,34 @@ def vat_of(gross: Decimal, rate: Decimal) -> Decimal:
     return to_cent(gross - gross / (1 + rate / HUNDRED))
 
 
-def compute_totals(lines: Iterable[Priced], *, delivery_fee: Decimal = ZERO) -> Totals:
-    """Line totals, subtotal, fee, grand total and VAT breakdown of some priced lines."""
+def compute_totals(
+    lines: Iterable[Priced],
+    *,
+    delivery_fee: Decimal = ZERO,
+    discounts: Sequence[Decimal] | None = None,
+) -> Totals:
+    """Line totals, subtotal, discount, fee, grand total and VAT breakdown of some priced lines.
+
+    `discounts` (from `offer_discounts`) gives what comes off each line; each
+    is capped at its line's total, and VAT is computed on what is left.
+    """
     fee = to_cent(_money(delivery_fee, "A delivery fee"))
+    lines = list(lines)
+    offs = list(discounts) if discounts is not None else [ZERO] * len(lines)
+    if len(offs) != len(lines):
+        raise ValueError("One discount per line, zero where none applies.")
     line_totals: list[Decimal] = []
+    line_discounts: list[Decimal] = []
     gross_by_rate: dict[Decimal, Decimal] = {}
-    for line in lines:
+    for line, off in zip(lines, offs, strict=True):
         rate = _money(line.vat_rate, "A VAT rate").quantize(CENT)
         amount = line_total(line)
+        off = min(to_cent(_money(off, "A discount")), amount)
         line_totals.append(amount)
-        gross_by_rate[rate] = gross_by_rate.get(rate, ZERO) + amount
+        line_discounts.append(off)
+        gross_by_rate[rate] = gross_by_rate.get(rate, ZERO) + amount - off
     subtotal = sum(line_totals, ZERO)
+    discount = sum(line_discounts, ZERO)
     if fee:
         gross_by_rate[DELIVERY_VAT_RATE] = gross_by_rate.get(DELIVERY_VAT_RATE, ZERO) + fee
     groups = []
@@ -133,6 +161,87 @@ def compute_totals(lines: Iterable[Priced], *, delivery_fee: Decimal = ZERO) -> 
         line_totals=tuple(line_totals),
         subtotal=subtotal,
         delivery_fee=fee,
-        total=subtotal + fee,
+        total=subtotal - discount + fee,
         vat=tuple(groups),
+        line_discounts=tuple(line_discounts),
+        discount=discount,
     )
+
+
+# --- Discounts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A deal's discount, as totals need it (see `deals.models.DealKind`).
+
+    `percent_off`: `percent` % off each eligible line. `amount_off`: `amount`
+    off the eligible lines together (spread in proportion to them, to the
+    cent). `n_for_m`: of every `buy` eligible items, `buy - pay` are free, the
+    cheapest ones. `free_item`: one unit of the line `free_line` is free when
+    at least one other eligible item is bought.
+    """
+
+    kind: str
+    percent: int | None = None
+    amount: Decimal | None = None
+    buy: int | None = None
+    pay: int | None = None
+    free_line: int | None = None
+
+
+def _spread(amount: Decimal, totals: list[Decimal]) -> list[Decimal]:
+    """`amount` split across `totals` in proportion, to the cent, adding up exactly.
+
+    The largest-remainder method: each share rounded down, then the cents left
+    go to the shares that lost the most.
+    """
+    base = sum(totals, ZERO)
+    if not base:
+        return [ZERO] * len(totals)
+    cents = int(min(amount, base) / CENT)
+    exact = [Decimal(cents) * t / base for t in totals]
+    shares = [int(x) for x in exact]
+    for index in sorted(range(len(totals)), key=lambda i: exact[i] - shares[i], reverse=True)[
+        : cents - sum(shares)
+    ]:
+        shares[index] += 1
+    return [Decimal(share) * CENT for share in shares]
+
+
+def offer_discounts(
+    lines: Sequence[Priced], *, eligible: Sequence[bool], offer: Offer
+) -> tuple[Decimal, ...]:
+    """What `offer` takes off each line (zero where it does not apply), never more than the line."""
+    if len(eligible) != len(lines):
+        raise ValueError("Say for each line whether the offer covers it.")
+    totals = [line_total(line) for line in lines]
+    offs = [ZERO] * len(lines)
+    indexes = [i for i, covered in enumerate(eligible) if covered]
+    if offer.kind == "percent_off":
+        percent = Decimal(max(0, min(offer.percent or 0, 100)))
+        for i in indexes:
+            offs[i] = min(to_cent(totals[i] * percent / HUNDRED), totals[i])
+    elif offer.kind == "amount_off":
+        amount = to_cent(_money(offer.amount or ZERO, "An amount off"))
+        for i, share in zip(indexes, _spread(amount, [totals[i] for i in indexes]), strict=True):
+            offs[i] = share
+    elif offer.kind == "n_for_m":
+        buy, pay = offer.buy or 0, offer.pay or 0
+        if buy > pay >= 1:
+            units = sorted(
+                (_money(lines[i].unit_price, "A unit price"), i)
+                for i in indexes
+                for _ in range(_quantity(lines[i].quantity))
+            )
+            for price, i in units[: (len(units) // buy) * (buy - pay)]:
+                offs[i] += price
+    elif offer.kind == "free_item":
+        free = offer.free_line
+        if free is not None and 0 <= free < len(lines):
+            bought = sum(lines[i].quantity for i in indexes if i != free)
+            if bought >= 1:
+                offs[free] = _money(lines[free].unit_price, "A unit price")
+    else:
+        raise ValueError(f"Unknown offer kind: {offer.kind!r}")
+    return tuple(min(off, total) for off, total in zip(offs, totals, strict=True))

@@ -20,9 +20,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comptoir.core.errors import full_clean_or_raise
-from comptoir.core.tasks import enqueue_after_commit, send_email_task
 from comptoir.domain.accounts.models import User
 from comptoir.domain.accounts.services import user_register
+from comptoir.domain.notifications.outbox import email_send_after_commit
 from comptoir.domain.shops.errors import (
     AlreadyMember,
     InvitationExpired,
@@ -103,7 +103,9 @@ def invitation_create(
                 "url": url,
                 "days": INVITATION_LIFETIME.days,
             }
-        enqueue_after_commit(send_email_task, subject=subject, body=body, to=[email])
+        email_send_after_commit(
+            key=f"invitation:{invitation.pk}:sent", to=email, subject=subject, body=body
+        )
     return invitation
 
 

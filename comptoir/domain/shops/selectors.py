@@ -6,6 +6,7 @@ Opening hours and closures are prefetched so that `shops.hours` can say
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
@@ -24,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from comptoir.core.geo import distance_km
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop, Trade
@@ -35,6 +37,9 @@ TRADE_ORDER = Case(
     default=Value(len(Trade.values)),
     output_field=IntegerField(),
 )
+
+#: Kilometres per degree of latitude (and of longitude at the equator).
+KM_PER_DEGREE = 111.32
 
 
 def live_cities() -> QuerySet[City]:
@@ -162,3 +167,28 @@ def shops_to_suggest(*, instead_of: Shop, now: datetime, limit: int = 3) -> list
             ranked.append((opens, shop.name, shop.pk, shop))
     ranked.sort(key=lambda item: item[:3])
     return [shop for *_, shop in ranked[:limit]]
+
+
+def shops_near(
+    shops: QuerySet[Shop], *, latitude: float, longitude: float, radius_km: float
+) -> list[tuple[Shop, float]]:
+    """The shops of `shops` within `radius_km` of a point, nearest first, with their distance.
+
+    A bounding box narrows the rows in the database (an index-friendly
+    comparison on latitude and longitude); the great-circle distance then
+    decides in Python, on the few shops left.
+    """
+    lat_delta = radius_km / KM_PER_DEGREE
+    lon_delta = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+    boxed = shops.filter(
+        latitude__gte=latitude - lat_delta,
+        latitude__lte=latitude + lat_delta,
+        longitude__gte=longitude - lon_delta,
+        longitude__lte=longitude + lon_delta,
+    )
+    found = [
+        (shop, distance_km(latitude, longitude, shop.latitude, shop.longitude)) for shop in boxed
+    ]
+    return sorted(
+        ((shop, d) for shop, d in found if d <= radius_km), key=lambda pair: (pair[1], pair[0].pk)
+    )

@@ -17,19 +17,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from comptoir.core.errors import DomainError
-from comptoir.domain.accounts.errors import LoginThrottled
+from comptoir.domain.accounts.authentication import second_step_check
+from comptoir.domain.accounts.errors import LoginThrottled, TwoFactorCodeInvalid
 from comptoir.domain.accounts.models import TwoFactor, User
-from comptoir.domain.accounts.throttle import (
-    login_failure_record,
-    login_success_record,
-    login_throttle_check,
-)
 from comptoir.domain.accounts.two_factor import (
     provisioning_uri,
     two_factor_allowed,
     two_factor_confirm,
     two_factor_start,
-    two_factor_verify,
 )
 from comptoir.interfaces.accounts import views
 from comptoir.interfaces.accounts.forms import TwoFactorCodeForm, add_domain_error
@@ -59,22 +54,19 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         now, ip = views.current_time(), client_ip(request)
         try:
-            login_throttle_check(email=user.email, ip=ip, now=now)
-            try:
-                two_factor_verify(user=user, code=form.cleaned_data["code"], now=now)
-            except DomainError as error:
-                add_domain_error(form, error)
-                if login_failure_record(email=user.email, ip=ip, now=now) is not None:
-                    login_throttle_check(email=user.email, ip=ip, now=now)
-            else:
-                del request.session[TWO_FACTOR_PENDING]
-                login_success_record(email=user.email)
-                return finish_login(request, user, redirect_to=next_url)
+            second_step_check(user=user, code=form.cleaned_data["code"], ip=ip, now=now)
         except LoginThrottled as error:
+            if error.after_failure:
+                add_domain_error(form, TwoFactorCodeInvalid())
             form.add_error(None, str(error))
             response = render(request, "accounts/login_code.html", {"form": form}, status=429)
             response["Retry-After"] = str(views.seconds_until(error.retry_at))
             return response
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            del request.session[TWO_FACTOR_PENDING]
+            return finish_login(request, user, redirect_to=next_url)
     return render(request, "accounts/login_code.html", {"form": form})
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
-from comptoir.domain.accounts.errors import LoginLinkThrottled, LoginThrottled
+from comptoir.domain.accounts.authentication import password_check
+from comptoir.domain.accounts.errors import InvalidCredentials, LoginLinkThrottled, LoginThrottled
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.accounts.services import (
     address_add,
@@ -35,10 +36,8 @@ from comptoir.domain.accounts.services import (
     user_update_profile,
 )
 from comptoir.domain.accounts.throttle import (
-    login_failure_record,
     login_link_throttle,
     login_success_record,
-    login_throttle_check,
 )
 from comptoir.domain.accounts.two_factor import two_factor_allowed, two_factor_enabled
 from comptoir.interfaces.accounts.forms import (
@@ -100,21 +99,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email, ip, now = form.cleaned_data["email"], client_ip(request), current_time()
         try:
-            # During a back-off the password is not checked at all.
-            login_throttle_check(email=email, ip=ip, now=now)
+            # Throttled (the password not even checked during a back-off), counted.
+            user = password_check(
+                email=email, password=form.cleaned_data["password"], ip=ip, now=now
+            )
         except LoginThrottled as error:
+            if error.after_failure:
+                form.add_error(None, str(form.invalid_message))
             return _login_refused(request, form, next_url, error)
-        user = authenticate(request, username=email.lower(), password=form.cleaned_data["password"])
-        if user is not None:
+        except InvalidCredentials:
+            form.add_error(None, str(form.invalid_message))
+        else:
             return second_step_or_login(request, user, redirect_to=next_url, password_checked=True)
-        form.add_error(None, str(form.invalid_message))
-        retry_at = login_failure_record(email=email, ip=ip, now=now)
-        if retry_at is not None:
-            # This failure started a back-off: say so now, not on the next try.
-            try:
-                login_throttle_check(email=email, ip=ip, now=now)
-            except LoginThrottled as error:
-                return _login_refused(request, form, next_url, error)
     return render(request, "accounts/login.html", {"form": form, **_next_context(next_url)})
 
 

@@ -49,7 +49,8 @@ AUTH_THREADS = 4
 DESK_PATH = re.compile(r"/live/shops/(?P<shop_id>[0-9]{1,18})/desk")
 ORDER_PATH = re.compile(r"/live/orders/(?P<number>[A-Za-z0-9-]{1,20})")
 
-_auth_pool = ThreadPoolExecutor(max_workers=AUTH_THREADS, thread_name_prefix="live-auth")
+#: Shared by every stream of the process (session and API ones): access checks only.
+auth_pool = ThreadPoolExecutor(max_workers=AUTH_THREADS, thread_name_prefix="live-auth")
 
 
 def session_key(scope: Scope) -> str | None:
@@ -77,7 +78,7 @@ async def route(app: LiveApp, scope: Scope, receive: Receive, send: Send) -> boo
         await send_plain(send, 405, "Method Not Allowed", [(b"allow", b"GET")])
         return True
     try:
-        channel = await asyncio.get_running_loop().run_in_executor(_auth_pool, check)
+        channel = await asyncio.get_running_loop().run_in_executor(auth_pool, check)
     except Refused as refused:
         await send_plain(send, refused.status, refused.text)
         return True

@@ -294,7 +294,7 @@ def test_the_export_holds_no_checkout_token(scene):
 
 
 @pytest.mark.parametrize("orders", [1, 10])
-def test_the_export_takes_nine_queries_whatever_the_number_of_orders(
+def test_the_export_takes_ten_queries_whatever_the_number_of_orders(
     orders, city, django_assert_num_queries
 ):
     customer = make_user()
@@ -306,7 +306,7 @@ def test_the_export_takes_nine_queries_whatever_the_number_of_orders(
     PushSubscription.objects.create(user=customer, endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH)
     make_membership(shop, customer)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         data = account_export(user=customer, now=NOW)
 
     assert len(data["orders"]) == orders

@@ -28,6 +28,8 @@ def test_it_totals_lines_and_breaks_vat_down_per_rate():
             VatGroup(rate=D("5.50"), gross=D("6.80"), vat=D("0.35"), net=D("6.45")),
             VatGroup(rate=D("10.00"), gross=D("3.45"), vat=D("0.31"), net=D("3.14")),
         ),
+        line_discounts=(D("0.00"), D("0.00"), D("0.00")),
+        discount=D("0.00"),
     )
     assert totals.vat_total == D("0.66")
     assert totals.net_total == D("9.59")

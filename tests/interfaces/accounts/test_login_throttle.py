@@ -34,14 +34,14 @@ def clock():
 
 @pytest.fixture
 def checked():
-    """Every password check the log-in view makes."""
+    """Every password check the log-in view makes (through `password_check`)."""
     calls: list[str] = []
 
     def spy(request, **credentials):
         calls.append(credentials["username"])
         return authenticate(request, **credentials)
 
-    with mock.patch("comptoir.interfaces.accounts.views.authenticate", side_effect=spy):
+    with mock.patch("comptoir.domain.accounts.authentication.authenticate", side_effect=spy):
         yield calls
 
 

@@ -161,6 +161,19 @@ def test_it_needs_a_reason_to_refuse(scene, bread, desk_client):
     assert not OrderEvent.objects.filter(order=bread, to_state=OrderState.REFUSED).exists()
 
 
+@pytest.mark.parametrize("field", ["quick_reason", "reason"])
+def test_it_refuses_a_reason_holding_a_nul_character(scene, bread, desk_client, field):
+    # PostgreSQL cannot store NUL in text: this was a 500 there.
+    data = {"quick_reason": "", "reason": ""} | {field: "Out\x00of stock"}
+
+    response = desk_client.post(order_url(scene, bread, "refuse"), data, **HTMX)
+
+    assert response.context["board"].waiting[0].error == (
+        "Tell the customer why (at most 300 characters)."
+    )
+    assert state_of(bread) == OrderState.PLACED
+
+
 def test_it_marks_an_accepted_order_ready(scene, bread, desk_client):
     Order.objects.filter(pk=bread.pk).update(state=OrderState.ACCEPTED)
 

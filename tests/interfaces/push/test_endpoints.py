@@ -194,6 +194,32 @@ def test_it_answers_a_clear_bad_request_without_a_subscription(shop):
     assert response.json()["detail"] == "The field “subscription” is missing."
 
 
+@pytest.mark.parametrize("name", ["subscribe", "unsubscribe", "status"])
+@pytest.mark.parametrize("bad", ["\u0000", "\ud800"], ids=["nul", "lone-surrogate"])
+def test_it_refuses_text_the_database_cannot_hold(shop, name, bad):
+    # PostgreSQL refuses NUL in text, no driver encodes a lone surrogate: both were a 500.
+    customer = make_user()
+    order = make_order(shop, customer=customer)
+    endpoint = ENDPOINT + bad
+    data = {"scope": "order", "order": order.number, "endpoint": endpoint}
+
+    response = post(signed_in(customer), name, data | {"subscription": subscription_json(endpoint)})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "The request contains a NUL character or invalid Unicode."
+    assert not PushSubscription.objects.exists()
+
+
+def test_it_answers_deeply_nested_json_with_a_bad_request():
+    body = '{"a":' * 1300 + "1" + "}" * 1300  # deeper than Python's recursion limit, under 8 KB
+
+    response = post(Client(), "subscribe", body)
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The scope must be “order” or “shop”."
+
+
 def test_it_explains_a_subscription_it_refuses(shop):
     order = make_order(shop)
     data = subscription_json(ENDPOINT)

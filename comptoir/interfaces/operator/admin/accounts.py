@@ -17,6 +17,7 @@ from comptoir.core.errors import DomainError
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.accounts.privacy import account_delete
 from comptoir.domain.shops.models import Membership
+from comptoir.interfaces.operator.admin.widgets import SafeAutocomplete
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -61,7 +62,7 @@ class AddressInline(admin.StackedInline):
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocomplete, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("shop",)

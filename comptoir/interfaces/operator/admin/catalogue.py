@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.core.money import format_money
 from comptoir.domain.catalogue.allergens import Allergen, AllergenSetField
 from comptoir.domain.catalogue.models import Category, Product
+from comptoir.interfaces.operator.admin.widgets import SafeAutocomplete
 
 LOW_STOCK = 5
 THUMBNAIL_SIZE = 48
@@ -44,7 +45,7 @@ class StockFilter(admin.SimpleListFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ("name", "shop", "position", "product_count")
     list_select_related = ("shop",)
     list_filter = ("shop__city",)
@@ -94,7 +95,7 @@ class ProductAdminForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SafeAutocomplete, admin.ModelAdmin):
     form = ProductAdminForm
     list_display = (
         "thumbnail",

@@ -20,6 +20,7 @@ from comptoir.interfaces.operator.admin.fulfilment import (
     DeliverySettingsInline,
     save_fulfilment_formset,
 )
+from comptoir.interfaces.operator.admin.widgets import SafeAutocomplete
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -32,7 +33,7 @@ class ClosureInline(admin.TabularInline):
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocomplete, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
@@ -55,7 +56,7 @@ def for_each_shop(queryset: QuerySet[Shop], service: Callable[..., Shop]) -> int
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = (
         "name",
         "city",
