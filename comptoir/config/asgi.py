@@ -198,4 +198,18 @@ def build_application(
     )
 
 
-application = build_application()
+def behind_proxies(app: Any, trusted: list[str]) -> Any:
+    """`app` reading the client's address from X-Forwarded-For, if a trusted proxy sent it.
+
+    Only a request coming from one of `trusted` (IPs or CIDR networks) has its
+    headers believed (granian's own helper, which takes the right-most
+    untrusted address): anyone else could forge them.
+    """
+    if not trusted:
+        return app
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers
+
+    return wrap_asgi_with_proxy_headers(app, trusted_hosts=trusted)
+
+
+application = behind_proxies(build_application(), settings.TRUSTED_PROXIES)

@@ -250,6 +250,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Seconds between two desk sweeps (escalations, auto-refusals) run by each
 # server process; 0 turns the sweep off.
 DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "15"))
+# Reverse proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed: the client's address they give becomes
+# REMOTE_ADDR (log-in throttle, API rate limits). Empty: no header is believed.
+TRUSTED_PROXIES = [h.strip() for h in os.environ.get("TRUSTED_PROXIES", "").split(",") if h.strip()]
 # --- end Serving ---------------------------------------------------------------
 
 # --- JSON API (comptoir/interfaces/api/, docs/api.md) -----------------------------

@@ -20,9 +20,9 @@ def client_ip(request: HttpRequest) -> str:
     """The client's IP address, as the log-in throttle keys it: `REMOTE_ADDR`.
 
     Behind a reverse proxy REMOTE_ADDR is the proxy's address unless the
-    server rewrites it from the proxy's `X-Forwarded-For` (granian:
-    `granian.utils.proxies.wrap_asgi_with_proxy_headers`, trusting only the
-    proxy). Never read X-Forwarded-For here: any client can forge it.
+    server rewrites it from the proxy's `X-Forwarded-For`: set
+    `TRUSTED_PROXIES` (comptoir/config/asgi.py `behind_proxies`, trusting only
+    the proxy). Never read X-Forwarded-For here: any client can forge it.
     """
     return str(request.META.get("REMOTE_ADDR") or "unknown")[:254]
 
