@@ -41,6 +41,8 @@ from comptoir.domain.accounts.models import ApiToken, User
 from comptoir.domain.accounts.tokens import api_token_issue
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
+from comptoir.domain.deals.models import Deal
+from comptoir.domain.deals.services import deal_create
 from comptoir.domain.orders.models import BasketLine, Order
 from comptoir.domain.orders.services import basket_add, basket_for
 from comptoir.domain.shops.models import Role, Shop
@@ -281,8 +283,12 @@ def _paths_with_object_ids(http: Http, token: str) -> list[tuple[str, str, dict[
     for path, item in schema["paths"].items():
         if path.endswith("/events"):
             continue  # a live stream the owner may open never ends: test_live_streams.py
+        # Any customer may claim any shop's deal: only the shop's deal routes are theirs.
+        names = ("number", "product_id", "token_id") + (
+            ("deal_id",) if path.startswith("/api/v1/shop/") else ()
+        )
         for method, operation in item.items():
-            if any(f"{{{name}}}" in path for name in ("number", "product_id", "token_id")):
+            if any(f"{{{name}}}" in path for name in names):
                 found.append((method.upper(), path, operation))
     return found
 
@@ -317,6 +323,7 @@ def _snapshot(victim: Customer, shop: Shop) -> list[Any]:
             .values_list("pk", "product_id", "quantity")
         ),
         list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        list(Deal.objects.order_by("pk").values_list("pk", "state", "claimed_count")),
     ]
 
 
@@ -331,6 +338,15 @@ def test_no_token_reaches_another_customers_or_shops_objects(city):
         "{token_id}": str(ApiToken.objects.filter(user=bruno.user).values_list("pk", flat=True)[0]),
     }
     victim_product = Product.objects.filter(shop=owner_y.shop).order_by("pk")[0]
+    victim_deal = deal_create(
+        shop=owner_y.shop,
+        title="-10 %",
+        kind="percent_off",
+        percent=10,
+        starts_at=timezone.now() - timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=1),
+    )
+    ids["{deal_id}"] = str(victim_deal.pk)
     with running_server(env=SERVER_ENV) as base_url:
         http = Http(base_url)
         operations = _paths_with_object_ids(http, anne.token)

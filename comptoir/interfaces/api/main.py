@@ -20,7 +20,7 @@ from comptoir.core.errors import DomainError
 from comptoir.interfaces.api.openapi import document_problems
 from comptoir.interfaces.api.openapi_streams import STREAM_PATHS
 from comptoir.interfaces.api.problems import problem, problem_for, validation_problem
-from comptoir.interfaces.api.routes import account, auth, catalogue, customer, shop
+from comptoir.interfaces.api.routes import account, auth, catalogue, customer, deals, shop
 from comptoir.interfaces.api.throttles import IpThrottle, TokenThrottle
 
 DESCRIPTION = """
@@ -73,6 +73,8 @@ api.add_router("/", account.router)
 api.add_router("/", catalogue.router)
 api.add_router("/", customer.router)
 api.add_router("/shop", shop.router)
+api.add_router("/", deals.customer_router)
+api.add_router("/shop", deals.shop_router)
 
 
 @api.exception_handler(DomainError)

@@ -65,6 +65,14 @@ CONFLICTS = frozenset(
         "already_member",
         "last_owner",
         "email_already_used",
+        "deal_not_available",
+        "deal_not_started",
+        "deal_expired",
+        "deal_outside_hours",
+        "deal_sold_out",
+        "voucher_limit_reached",
+        "voucher_already_redeemed",
+        "voucher_not_usable_here",
     }
 )
 

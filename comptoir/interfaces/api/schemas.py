@@ -17,20 +17,30 @@ from ninja import Schema as NinjaSchema
 from pydantic import Field, field_validator
 
 
-class Schema(NinjaSchema):
-    """Every API schema: text with a NUL character is refused (422), as Django's forms do.
+def _storable_text(value: str) -> bool:
+    """Text a database can hold: no NUL character, no lone surrogate (invalid UTF-8)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
-    PostgreSQL cannot store NUL characters (the query would fail with a 500),
-    and no honest client sends them.
+
+class Schema(NinjaSchema):
+    """Every API schema: text a database cannot hold is refused (422), as Django's forms do.
+
+    PostgreSQL cannot store NUL characters and no driver can encode a lone
+    surrogate (JSON allows "\\ud800"): either would be a 500 deeper down.
     """
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_character(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(_("Null characters are not allowed."))
-        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
-            raise ValueError(_("Null characters are not allowed."))
+    def _only_storable_text(cls, value: Any) -> Any:
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        if any(isinstance(text, str) and not _storable_text(text) for text in texts):
+            raise ValueError(_("Null characters and invalid characters are not allowed."))
         return value
 
 

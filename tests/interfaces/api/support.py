@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from comptoir.interfaces.api import present
-from comptoir.interfaces.api.routes import auth, catalogue, customer, shop
+from comptoir.interfaces.api.routes import account, auth, catalogue, customer, deals, shop
 from tests.domain.orders.support import NOW
 
 PROBLEM_KEYS = {"type", "code", "title", "status", "detail"}
@@ -45,6 +45,6 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """Freeze the API at Tuesday 10 March 2026, 9:00 in Rouen (routes import `clock` by name)."""
     frozen = Clock(NOW)
-    for module in (present, auth, catalogue, customer, shop):
+    for module in (present, account, auth, catalogue, customer, deals, shop):
         monkeypatch.setattr(module, "clock", frozen)
     return frozen

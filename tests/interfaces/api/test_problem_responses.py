@@ -140,7 +140,9 @@ def test_a_nul_character_in_any_text_is_refused_as_input_not_a_crash(anonymous, 
     answer = anonymous.post(path, body)
 
     assert_problem(answer, 422, "invalid_input")
-    assert answer.json()["errors"][0]["message"] == "Null characters are not allowed."
+    assert answer.json()["errors"][0]["message"] == (
+        "Null characters and invalid characters are not allowed."
+    )
 
 
 def test_a_nul_character_deep_in_a_delivery_address_is_refused(customer_api, city):
@@ -159,3 +161,38 @@ def test_a_nul_character_deep_in_a_delivery_address_is_refused(customer_api, cit
 
     assert_problem(answer, 422, "invalid_input")
     assert answer.json()["errors"][0]["field"] == "choices.0.address.line1"
+
+
+def test_a_lone_surrogate_in_text_is_refused_as_input_not_a_crash(anonymous):
+    # JSON may carry "\\ud800": no database driver can encode it.
+    answer = anonymous.client.post(
+        "/api/v1/auth/tokens",
+        '{"email": "a@example.fr", "password": "x", "name": "\\ud800"}',
+        content_type="application/json",
+    )
+
+    assert_problem(answer, 422, "invalid_input")
+
+
+def test_a_deal_naming_impossible_or_foreign_products_is_refused(shop, owner_api, city):
+    from tests.factories import make_shop as another_shop
+
+    body = {
+        "title": "Promo",
+        "kind": "percent_off",
+        "percent": 10,
+        "starts_at": "2026-12-01T00:00:00+01:00",
+        "ends_at": "2026-12-08T00:00:00+01:00",
+    }
+    foreign = make_product(another_shop(city))
+
+    # Huge ids were a 500 (an integer overflow in the database query).
+    assert_problem(
+        owner_api.post("/api/v1/shop/deals", body | {"product_ids": [10**31]}), 422, "invalid_input"
+    )
+    problem = owner_api.post("/api/v1/shop/deals", body | {"product_ids": [foreign.pk]})
+    assert_problem(problem, 422, "invalid_deal")
+    assert problem.json()["errors"][0]["field"] == "product_ids"
+    assert_problem(
+        owner_api.post("/api/v1/shop/deals", body | {"weekdays": [7]}), 422, "invalid_input"
+    )
