@@ -7,16 +7,15 @@ including when every thread finds no row yet and all try to create it.
 """
 
 import threading
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 
 import pytest
-from django.db import connection
 
 from comptoir.domain.accounts.errors import LoginLinkThrottled
 from comptoir.domain.accounts.models import LoginThrottle
 from comptoir.domain.accounts.throttle import login_failure_record, login_link_throttle
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,28 +23,6 @@ NOW = datetime(2026, 6, 9, 8, 0, tzinfo=UTC)
 IP = "203.0.113.7"
 THREADS = 8
 Scope = LoginThrottle.Scope
-
-
-def run_together(jobs: Sequence[Callable[[], object]]) -> list[BaseException]:
-    """Run each job in its own thread (own connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            job()
-        except BaseException as error:  # collected for the assertion
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def count_of(scope: str, key: str) -> int:
@@ -62,7 +39,7 @@ def test_a_naive_read_then_write_counter_loses_failures():
         row.count += 1
         row.save(update_fields=["count"])
 
-    errors = run_together([naive_fail, naive_fail])
+    _, errors = run_together([naive_fail, naive_fail])
 
     assert errors == []
     assert count_of(Scope.LOGIN_IP, IP) == 1  # two failures, one counted
@@ -74,7 +51,7 @@ def test_concurrent_failures_on_a_new_account_all_count():
         for _ in range(THREADS)
     ]
 
-    errors = run_together(jobs)
+    _, errors = run_together(jobs)
 
     assert errors == []
     assert count_of(Scope.LOGIN_EMAIL, "anne@example.fr") == THREADS
@@ -90,7 +67,7 @@ def test_concurrent_failures_from_one_ip_on_many_accounts_all_count():
         for n in range(THREADS)
     ]
 
-    errors = run_together(jobs)
+    _, errors = run_together(jobs)
 
     assert errors == []
     assert count_of(Scope.LOGIN_IP, IP) == THREADS
@@ -102,7 +79,7 @@ def test_concurrent_link_requests_never_exceed_the_limit():
         lambda: login_link_throttle(email="anne@example.fr", ip=IP, now=NOW) for _ in range(THREADS)
     ]
 
-    errors = run_together(jobs)
+    _, errors = run_together(jobs)
 
     assert [type(error) for error in errors] == [LoginLinkThrottled] * (THREADS - 3)
     assert count_of(Scope.LINK_EMAIL, "anne@example.fr") == 3

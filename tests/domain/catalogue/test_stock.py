@@ -9,36 +9,15 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from comptoir.domain.catalogue.errors import NotInShop, StockNotCounted
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.catalogue.services import product_adjust_stock
+from tests.concurrency import run_together
 from tests.factories import make_product, make_shop
 
 TAPS = 10
-
-
-def run_together(jobs: list[Callable[[], object]]) -> list[BaseException]:
-    """Run each job in its own thread (own connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            job()
-        except BaseException as error:  # collected for the assertions
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def stock_of(product: Product) -> int | None:
@@ -108,7 +87,7 @@ def test_without_f_two_simultaneous_taps_lose_one(shop):
         with transaction.atomic():
             Product.objects.filter(pk=product.pk).update(stock=(seen or 0) + 1)
 
-    errors = run_together([naive_plus_one, naive_plus_one])
+    _, errors = run_together([naive_plus_one, naive_plus_one])
 
     assert errors == []
     assert stock_of(product) == 11  # two taps, one counted: lost update
@@ -124,7 +103,7 @@ def test_with_f_the_same_interleaving_counts_both_taps(shop):
         read_done.wait()
         product_adjust_stock(product=Product.objects.get(pk=product.pk), delta=1)
 
-    errors = run_together([plus_one, plus_one])
+    _, errors = run_together([plus_one, plus_one])
 
     assert errors == []
     assert stock_of(product) == 12
@@ -137,10 +116,10 @@ def test_many_taps_at_once_all_count_and_stop_at_zero(shop):
     def tap(delta: int) -> Callable[[], object]:
         return lambda: product_adjust_stock(product=Product.objects.get(pk=product.pk), delta=delta)
 
-    errors = run_together([tap(1) for _ in range(TAPS)])
+    _, errors = run_together([tap(1) for _ in range(TAPS)])
     assert errors == []
     assert stock_of(product) == 5 + TAPS
 
-    errors = run_together([tap(-1) for _ in range(TAPS + 8)])
+    _, errors = run_together([tap(-1) for _ in range(TAPS + 8)])
     assert errors == []
     assert stock_of(product) == 0

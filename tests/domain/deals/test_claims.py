@@ -23,8 +23,8 @@ from comptoir.domain.deals.services import (
     deal_resume,
     voucher_claim,
 )
+from tests.concurrency import run_together
 from tests.domain.deals.support import NOW, PARIS, make_deal
-from tests.domain.orders.test_checkout_concurrency import run_together
 from tests.factories import make_user
 
 

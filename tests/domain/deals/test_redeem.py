@@ -18,8 +18,8 @@ from comptoir.domain.deals.errors import (
 )
 from comptoir.domain.deals.models import Deal, RedeemedVia, Voucher
 from comptoir.domain.deals.services import voucher_claim, voucher_redeem
+from tests.concurrency import run_together
 from tests.domain.deals.support import NOW, PARIS, make_deal
-from tests.domain.orders.test_checkout_concurrency import run_together
 from tests.factories import make_shop, make_user
 
 

@@ -12,13 +12,11 @@ records one row (the unique key) and sends one e-mail.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from comptoir.domain.notifications import outbox
@@ -28,34 +26,12 @@ from comptoir.domain.notifications.outbox import (
     email_deliver,
     email_send_after_commit,
 )
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 4
 KEY = "order:7:ready:customer"
-
-
-def run_together(jobs: list[Callable[[], object]]) -> tuple[list[Any], list[BaseException]]:
-    """Run each job in its own thread (own connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results.append(job())
-        except BaseException as error:  # collected for the assertions
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def pending_row() -> OutboundEmail:

@@ -9,18 +9,17 @@ exactly one push leaves.
 """
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from pywebpush import webpush  # type: ignore[import-untyped]
 
 from comptoir.domain.notifications.models import PushDelivery, PushSubscription
 from comptoir.domain.notifications.push import send_push_task
 from comptoir.domain.notifications.services import push_subscribe
 from comptoir.domain.notifications.vapid import vapid_signer
+from tests.concurrency import run_together
 from tests.domain.notifications.support import subscription_json
 from tests.factories import make_user
 
@@ -32,29 +31,6 @@ EVENT: dict[str, Any] = {
     "url": "/",
     "tag": "order-9",
 }
-
-
-def run_together(jobs: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run each job in its own thread (own connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results.append(job())
-        except BaseException as error:  # collected for the assertions
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,6 +73,6 @@ def test_workers_running_one_event_together_push_it_once(push_service):
     results, errors = run_together([worker] * WORKERS)
 
     assert errors == []
-    assert sorted(results) == [0] * (WORKERS - 1) + [1]  # type: ignore[type-var]
+    assert sorted(results) == [0] * (WORKERS - 1) + [1]
     assert len(push_service.received) == 1
     assert PushDelivery.objects.count() == 1

@@ -7,11 +7,10 @@ transactions). The guarded tests run real checkouts from many threads at once.
 """
 
 import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.checkout import checkout_place
@@ -19,34 +18,12 @@ from comptoir.domain.orders.errors import IllegalTransition, OutOfStock
 from comptoir.domain.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderState
 from comptoir.domain.orders.services import basket_add, basket_for, order_cancel_by_customer
 from comptoir.domain.orders.stock import stock_decrement
+from tests.concurrency import run_together
 from tests.domain.orders.support import CONTACT, NOW, collect_at, collect_shop
 from tests.factories import make_product, make_user
 
 BUYERS = 20
 LAST_ITEMS = 5
-
-
-def run_together(jobs: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run each job in its own thread (own connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results.append(job())
-        except BaseException as error:  # collected for the assertions
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def stock_of(product: Product) -> int | None:

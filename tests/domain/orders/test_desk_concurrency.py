@@ -21,10 +21,10 @@ from comptoir.domain.orders.desk import (
 from comptoir.domain.orders.errors import IllegalTransition
 from comptoir.domain.orders.models import Order, OrderEvent, OrderState
 from comptoir.domain.orders.services import order_cancel_by_customer
+from tests.concurrency import run_together
 from tests.domain.orders.desk_support import place_orders
 from tests.domain.orders.support import NOW
 from tests.domain.orders.test_checkout import stocks
-from tests.domain.orders.test_checkout_concurrency import run_together
 from tests.factories import make_user
 
 S = OrderState

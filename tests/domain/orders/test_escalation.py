@@ -13,10 +13,10 @@ from comptoir.domain.orders.desk import UNANSWERED_REASON, order_accept
 from comptoir.domain.orders.escalation import SweepReport, desk_sweep
 from comptoir.domain.orders.models import Order, OrderEvent, OrderState
 from comptoir.domain.shops.models import Role, Shop
+from tests.concurrency import run_together
 from tests.domain.orders.desk_support import bus_fixture, place_orders  # noqa: F401
 from tests.domain.orders.support import NOW
 from tests.domain.orders.test_checkout import stocks
-from tests.domain.orders.test_checkout_concurrency import run_together
 from tests.factories import make_membership, make_user
 
 S = OrderState
@@ -180,7 +180,7 @@ def test_sweeps_running_at_once_escalate_once_and_tell_the_owners_once(scene, ow
     reports, errors = run_together([sweep, sweep, sweep])
 
     assert errors == []
-    escalated = [number for report in reports for number in report.escalated]  # type: ignore[attr-defined]
+    escalated = [number for report in reports for number in report.escalated]
     assert sorted(escalated) == sorted([bread.number, cheese.number])  # each by one sweep
     assert fields(bread)[1] == minutes(3)
     to_owners = [mail.to[0] for mail in mailoutbox if mail.to != ["camille@example.fr"]]
@@ -195,7 +195,7 @@ def test_sweeps_running_at_once_refuse_once_and_release_once(scene, mailoutbox):
     reports, errors = run_together([lambda: desk_sweep(now=minutes(16)) for _ in range(3)])
 
     assert errors == []
-    refused = [number for report in reports for number in report.refused]  # type: ignore[attr-defined]
+    refused = [number for report in reports for number in report.refused]
     assert sorted(refused) == sorted([bread.number, cheese.number])  # each by one sweep
     assert stocks(scene.baguette, scene.croissant, scene.comte) == [10, 6, 4]
     assert OrderEvent.objects.filter(order=bread, to_state=S.REFUSED).count() == 1
