@@ -38,7 +38,7 @@ from comptoir.domain.deals.errors import (
 )
 from comptoir.domain.deals.models import Deal, DealKind, DealState, RedeemedVia, Voucher
 from comptoir.domain.deals.rules import check_claimable, check_usable
-from comptoir.domain.orders.codes import random_code
+from comptoir.domain.orders.codes import new_order_number
 from comptoir.domain.shops.models import Shop
 
 CODE_ATTEMPTS = 8
@@ -173,11 +173,6 @@ def deal_count_view(*, deal: Deal) -> None:
 # --- Vouchers -------------------------------------------------------------------------
 
 
-def _new_code() -> str:
-    code = random_code(8)
-    return f"{code[:4]}-{code[4:]}"
-
-
 def voucher_claim(*, deal: Deal, customer: User, now: datetime) -> Voucher:
     """Claim one voucher of `deal` for `customer`: a code to show at the counter or use online."""
     check_claimable(deal, now)
@@ -202,7 +197,7 @@ def voucher_claim(*, deal: Deal, customer: User, now: datetime) -> Voucher:
                         deal=deal,
                         customer=customer,
                         number=number,
-                        code=_new_code(),
+                        code=new_order_number(),  # the same readable shape as order numbers
                         claimed_at=now,
                     )
             except IntegrityError as error:

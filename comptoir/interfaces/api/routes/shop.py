@@ -79,13 +79,6 @@ def order_out(order: Order, now: datetime) -> DeskOrderOut:
     )
 
 
-def _no_nul(value: str) -> str:
-    # Django's form fields refuse NUL characters; PostgreSQL cannot store them.
-    if "\x00" in value:
-        raise ValueError(_("Null characters are not allowed."))
-    return value
-
-
 def _storable(value: datetime) -> datetime:
     # The database keeps UTC: a moment that cannot be expressed in UTC is refused.
     try:
@@ -95,7 +88,6 @@ def _storable(value: datetime) -> datetime:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
 Moment = Annotated[AwareDatetime, AfterValidator(_storable)]
 
 
@@ -186,7 +178,7 @@ def order_accept_route(request: HttpRequest, number: str, payload: AcceptIn) -> 
 
 
 class RefuseIn(s.Schema):
-    reason: Text = Field(max_length=300, examples=["Plus de pâte, désolé !"])
+    reason: str = Field(max_length=300, examples=["Plus de pâte, désolé !"])
 
 
 @router.post("/orders/{number}/refuse", response={200: DeskOrderOut, **PROBLEMS}, summary="Refuse")
@@ -208,7 +200,7 @@ def order_ready_route(request: HttpRequest, number: str) -> DeskOrderOut:
 
 
 class HandOverIn(s.Schema):
-    pickup_code: Text = Field(max_length=32, examples=["K7M2Q9"])
+    pickup_code: str = Field(max_length=32, examples=["K7M2Q9"])
 
 
 @router.post(
