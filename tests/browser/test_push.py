@@ -270,17 +270,24 @@ def test_the_worker_shows_a_push_as_a_notification_replacing_the_same_order(
         )
     # Read the notifications in the same poll that sees them: headless
     # Chromium may close a shown notification soon after, so a second read
-    # could find none (a flake seen in CI).
-    shown = page.wait_for_function(
-        """async () => {
-             const registration = await navigator.serviceWorker.ready;
-             const shown = await registration.getNotifications();
-             if (shown.length !== 1 || !shown[0].body.startsWith('Prête')) return false;
-             return shown.map(n => ({
-               title: n.title, body: n.body, tag: n.tag, icon: n.icon, badge: n.badge, data: n.data,
-             }));
-           }"""
-    ).json_value()
+    # could find none (a flake seen in CI). Poll from Python: wait_for_function
+    # takes an async predicate's Promise as truthy and stops at once.
+    shown: object = False
+    for _ in range(250):
+        shown = page.evaluate(
+            """async () => {
+                 const registration = await navigator.serviceWorker.ready;
+                 const shown = await registration.getNotifications();
+                 if (shown.length !== 1 || !shown[0].body.startsWith('Prête')) return false;
+                 return shown.map(n => ({
+                   title: n.title, body: n.body, tag: n.tag, icon: n.icon, badge: n.badge,
+                   data: n.data,
+                 }));
+               }"""
+        )
+        if shown:
+            break
+        page.wait_for_timeout(20)
     assert shown == [
         {
             "title": "Boulangerie",
