@@ -27,8 +27,10 @@ from django.utils import timezone
 
 from comptoir.domain.accounts.models import Address
 from comptoir.domain.catalogue.models import CatalogueImport
+from comptoir.domain.deals.services import voucher_claim
 from comptoir.domain.shops.models import Closure, Role, ShopInvitation
 from tests.access import named_routes
+from tests.domain.deals.support import make_deal
 from tests.factories import (
     make_category,
     make_city,
@@ -101,6 +103,8 @@ def demo_scene() -> Scene:
     )
     catalogue_import = CatalogueImport.objects.create(shop=shop, content="name;price\n")
     superuser = make_user(email="operator@example.fr", is_staff=True, is_superuser=True)
+    deal = make_deal(shop, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=2))
+    voucher = voucher_claim(deal=deal, customer=customer, now=now)
     return Scene(
         city=city,
         shop=shop,
@@ -115,6 +119,8 @@ def demo_scene() -> Scene:
             "invitation": invitation,
             "member": staff_membership,
             "import": catalogue_import,
+            "deal": deal,
+            "voucher": voucher,
         },
     )
 
@@ -144,12 +150,16 @@ def fill(name: str, params: list[str], scene: Scene) -> dict[str, Any] | None:
         "closure_pk": scene.objects["closure"].pk,
         "invitation_pk": scene.objects["invitation"].pk,
         "member_pk": scene.objects["member"].pk,
+        "deal_id": scene.objects["deal"].pk,
+        "code": scene.objects["voucher"].code,
         "app_label": "shops",
     }
     kwargs: dict[str, Any] = {}
     for param in params:
         if param == "pk" and name.startswith("accounts:address"):
             kwargs[param] = scene.objects["address"].pk
+        elif param == "pk" and name.startswith("backoffice:deal"):
+            kwargs[param] = scene.objects["deal"].pk
         elif param == "pk" and name.startswith("backoffice:products_import"):
             kwargs[param] = scene.objects["import"].pk
         elif param == "pk":

@@ -50,6 +50,7 @@ def run_desk_sweep() -> None:
     from django.utils import timezone
 
     from comptoir.domain.accounts.throttle import login_throttle_purge
+    from comptoir.domain.deals.digest import digest_due
     from comptoir.domain.notifications.outbox import outbox_sweep
     from comptoir.domain.orders.escalation import desk_sweep
     from comptoir.interfaces.api.idempotency import idempotency_purge
@@ -63,6 +64,7 @@ def run_desk_sweep() -> None:
             now = timezone.now()
             idempotency_purge(now=now)
             login_throttle_purge(now=now)
+            digest_due(now=now)  # the weekly deals e-mails, from Monday 08:00 city time
 
 
 class PeriodicSweep:

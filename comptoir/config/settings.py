@@ -41,6 +41,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+#: The public origin put in e-mails sent without a request (the weekly digest);
+#: empty: https:// and the first of ALLOWED_HOSTS.
+SITE_URL = os.environ.get("SITE_URL", "")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

@@ -22,10 +22,12 @@ from django.utils import timezone
 
 from comptoir.demo.accounts import demo_accounts_ensure
 from comptoir.demo.data import CITIES, TRADES, CitySpec
+from comptoir.demo.deals import demo_deals_ensure
 from comptoir.demo.photos import photos_ensure
 from comptoir.demo.plan import ShopPlan, city_plan
 from comptoir.domain.catalogue.models import Category, Product
 from comptoir.domain.cities.models import City
+from comptoir.domain.deals.models import Deal
 from comptoir.domain.shops.models import Closure, Membership, OpeningHours, Shop
 
 SHOPS_PER_BATCH = 200
@@ -103,6 +105,7 @@ def demo_city_generate(
             .first()
         )
         demo_accounts_ensure(city=spec, shop=first_shop, second_shop=neighbour)
+        demo_deals_ensure(city=city, now=timezone.now())  # issue #7: a few live deals
     return DemoResult(city, False, shop_count, product_count, drawn, time.perf_counter() - started)
 
 
@@ -122,6 +125,8 @@ def _city_ensure(spec: CitySpec) -> City:
 
 def _city_data_delete(city: City) -> None:
     """Remove a city's shops and everything in them, biggest tables first."""
+    # Deals first: a free-item deal protects its product (their vouchers go with them).
+    Deal.objects.filter(city=city).delete()
     Product.objects.filter(city=city).delete()
     shops = Shop.objects.filter(city=city)
     for model in (Category, OpeningHours, Closure, Membership):

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.db.models import Count, F
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from comptoir.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD
@@ -18,6 +19,7 @@ from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Category, Product
 from comptoir.domain.cities.models import City
+from comptoir.domain.deals.models import Deal
 from comptoir.domain.shops.models import Membership, OpeningHours, Role, Shop, Trade
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,7 @@ def rouen(django_db_setup, django_db_blocker, demo_media):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media):
         result = demo_city_generate(city_slug="rouen")
         yield result
+        Deal.objects.filter(city=result.city).delete()  # a free-item deal protects its product
         Product.objects.filter(city=result.city).delete()
         Shop.objects.filter(city=result.city).delete()
         result.city.delete()
@@ -173,3 +176,17 @@ def test_it_gives_the_customer_a_default_address():
         "76000",
         "Rouen",
     )
+
+
+def test_it_publishes_a_few_live_deals_of_different_trades(rouen):
+    from comptoir.domain.deals.selectors import deals_for_city
+
+    listed = deals_for_city(rouen.city, now=timezone.now())
+    assert len(listed) == 6
+    assert len({item.deal.shop.trade for item in listed}) == 6
+    assert {item.deal.kind for item in listed} == {
+        "percent_off",
+        "amount_off",
+        "free_item",
+        "n_for_m",
+    }

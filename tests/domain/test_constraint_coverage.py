@@ -86,6 +86,19 @@ REGISTRY: dict[str, list[str]] = {
         "deals.test_constraints.test_it_refuses_two_vouchers_with_one_code",
         "deals.test_constraints.test_it_accepts_codes_differing_by_one_character",
     ],
+    # deals: the weekly digest
+    "deals_digestsubscription_one_per_city": [
+        "deals.test_digest.test_it_refuses_a_second_subscription_of_a_customer_to_a_city",
+        "deals.test_digest.test_it_accepts_one_customer_in_two_cities_and_two_customers_in_one",
+    ],
+    "deals_digestdelivery_once_per_week": [
+        "deals.test_digest.test_it_refuses_a_second_digest_of_a_subscription_for_one_week",
+        "deals.test_digest.test_it_accepts_the_next_week_and_the_same_week_of_another_year",
+    ],
+    "deals_digestdelivery_week_valid": [
+        "deals.test_digest.test_it_refuses_an_iso_week_outside_1_to_53",
+        "deals.test_digest.test_it_accepts_iso_weeks_1_and_53",
+    ],
     # api (the JSON API's idempotency records)
     "api_idempotentrequest_one_per_key": [
         "test_api_constraints.test_it_refuses_two_records_of_one_key_for_one_user",
@@ -443,9 +456,18 @@ REGISTRY: dict[str, list[str]] = {
         "orders.test_constraints.test_it_refuses_negative_money",
         "orders.test_constraints.test_it_accepts_totals_that_add_up_to_the_cent_including_zero",
     ],
-    "orders_order_total_is_subtotal_plus_fee": [
-        "orders.test_constraints.test_it_refuses_a_total_that_is_not_subtotal_plus_fee",
+    "orders_order_total_is_subtotal_less_discount_plus_fee": [
+        "orders.test_constraints.test_it_refuses_a_total_that_is_not_subtotal_less_discount_plus_fee",
         "orders.test_constraints.test_it_accepts_totals_that_add_up_to_the_cent_including_zero",
+        "orders.test_constraints.test_it_accepts_a_discount_of_the_whole_subtotal_with_a_fee_and_none_at_all",
+    ],
+    "orders_order_discount_within_subtotal": [
+        "orders.test_constraints.test_it_refuses_a_discount_below_zero_or_above_the_subtotal",
+        "orders.test_constraints.test_it_accepts_a_discount_of_the_whole_subtotal_with_a_fee_and_none_at_all",
+    ],
+    "orders_order_discount_has_voucher": [
+        "orders.test_constraints.test_it_refuses_a_discount_without_its_voucher",
+        "orders.test_constraints.test_it_accepts_a_discount_of_the_whole_subtotal_with_a_fee_and_none_at_all",
     ],
     "orders_order_delivery_has_address": [
         "orders.test_constraints.test_it_refuses_a_delivery_without_address",
@@ -476,6 +498,10 @@ REGISTRY: dict[str, list[str]] = {
         "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
     ],
     "orders_orderline_total_is_price_times_quantity": [
+        "orders.test_constraints.test_it_refuses_an_inconsistent_order_line",
+        "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
+    ],
+    "orders_orderline_discount_within_line": [
         "orders.test_constraints.test_it_refuses_an_inconsistent_order_line",
         "orders.test_constraints.test_it_accepts_order_lines_at_the_limits",
     ],

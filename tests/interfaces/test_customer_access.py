@@ -37,11 +37,14 @@ from django.utils import timezone
 from comptoir.core.event_bus import set_bus
 from comptoir.core.event_bus.inprocess import InProcessBus
 from comptoir.domain.accounts.models import Address, User
+from comptoir.domain.deals.models import Voucher
+from comptoir.domain.deals.services import voucher_claim
 from comptoir.domain.notifications.services import push_subscribe
 from comptoir.domain.orders.models import Basket, BasketLine, Checkout, Order, OrderState
 from comptoir.domain.shops.models import Role, Shop
 from comptoir.interfaces import live
 from tests.access import named_routes, route_params, snapshot
+from tests.domain.deals.support import make_deal
 from tests.domain.notifications.support import subscription_json
 from tests.factories import (
     make_membership,
@@ -76,6 +79,7 @@ OBJECT_PAGES = {
     "accounts:order_again",
     "accounts:address_default",
     "accounts:address_delete",
+    "accounts:voucher",
     "storefront:checkout_done",
 }
 
@@ -93,6 +97,8 @@ OWN_ACCOUNT = {
     "accounts:account_delete",
     "accounts:orders",
     "accounts:two_factor",
+    "accounts:vouchers",
+    "accounts:digest",
 }
 
 #: The visitor's own basket and checkout (found by user or session, never by id).
@@ -114,6 +120,8 @@ PUBLIC = {
     "accounts:login_link_open",
     "accounts:login_code",
     "accounts:account_deleted",
+    # A signed token names the subscription: whoever holds the link may unsubscribe.
+    "accounts:digest_unsubscribe",
     "push:key",
 }
 
@@ -146,6 +154,10 @@ ELSEWHERE = {
     "storefront:search",
     "storefront:shop_detail",
     "storefront:product_detail",
+    # The city's deals: anyone may read them; a claim makes the visitor's own voucher.
+    "storefront:deals",
+    "storefront:deal_detail",
+    "storefront:deal_claim",
 }
 
 
@@ -208,6 +220,7 @@ class World:
     guest_order: Order  # Gaston's, placed without an account
     other_guest_order: Order  # a third person's, placed without an account
     product: Any  # in her basket
+    voucher: Voucher  # hers, claimed from the shop's deal
     people: dict[str, User | None] = field(default_factory=dict)
 
     #: What must never reach a stranger: her name, e-mail, address, what her
@@ -228,6 +241,7 @@ class World:
             + self.MARKERS_G
             + (self.order.number, self.order.pickup_code)
             + (self.guest_order.number, self.guest_order.pickup_code)
+            + (self.voucher.code,)
         )
 
 
@@ -294,6 +308,10 @@ def build_world(city) -> World:
     push_subscribe(subscription=subscription_json(ENDPOINT_A), user=albertine)
     push_subscribe(subscription=subscription_json(ENDPOINT_G), order=guest_order)
 
+    now = timezone.now()
+    deal = make_deal(shop, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=2))
+    voucher = voucher_claim(deal=deal, customer=albertine, now=now)
+
     other_shop = make_shop(city)
     people: dict[str, User | None] = {
         "visitor": None,
@@ -312,6 +330,7 @@ def build_world(city) -> World:
         guest_order=guest_order,
         other_guest_order=other_guest_order,
         product=product,
+        voucher=voucher,
         people=people,
     )
 
@@ -386,6 +405,10 @@ class Attempt:
         return getattr(client, self.method)(path, data)
 
 
+#: Links that carry a token of their own (a log-in link, an unsubscribe link).
+TOKEN_LINKS = ("accounts:login_link_open", "accounts:digest_unsubscribe")
+
+
 def _objects(route: Route, world: World) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(owner, kwargs, ghost kwargs) for each object of Albertine or Gaston the route may name."""
     base = {"city_slug": world.city.slug}
@@ -403,8 +426,15 @@ def _objects(route: Route, world: World) -> list[tuple[str, dict[str, Any], dict
             (owner, kwargs | {"token": order.checkout.token}, kwargs | {"token": "no-such-token"})
             for owner, order in (("albertine", world.order), ("guest", world.guest_order))
         ]
-    if rest == ["token"] and route.name == "accounts:login_link_open":
+    if rest == ["token"] and route.name in (
+        "accounts:login_link_open",
+        "accounts:digest_unsubscribe",
+    ):
         return [("", kwargs | {"token": "no-such-token"}, kwargs | {"token": "no-such-token"})]
+    if rest == ["code"]:
+        return [
+            ("albertine", kwargs | {"code": world.voucher.code}, kwargs | {"code": "ZZZZ-ZZZZ"})
+        ]
     if rest == ["pk"]:
         return [("albertine", kwargs | {"pk": world.address.pk}, kwargs | {"pk": 999_999})]
     if rest == ["product_id"]:
@@ -543,14 +573,15 @@ OWNER_USE: dict[str, tuple[str, int, bool]] = {
     "accounts:address_default": ("post", 302, True),
     "accounts:address_delete": ("post", 302, True),
     "storefront:checkout_done": ("get", 200, False),
+    "accounts:voucher": ("get", 200, False),
     "push:subscribe": ("post", 201, True),
     "push:unsubscribe": ("post", 200, True),
     "push:status": ("post", 200, False),
 }
 #: What a guest may reach with the checkout token in their session; the
 #: account pages send them to log in (their order is not linked to an account).
-#: Guests have no saved addresses: these pages only ever name Albertine's.
-ADDRESS_PAGES = {"accounts:address_default", "accounts:address_delete"}
+#: Guests have no saved addresses nor vouchers: these pages only ever name Albertine's.
+ADDRESS_PAGES = {"accounts:address_default", "accounts:address_delete", "accounts:voucher"}
 GUEST_USE = {
     "accounts:order_status",
     "storefront:checkout_done",
@@ -581,7 +612,9 @@ def test_albertine_uses_the_same_urls_and_sees_her_data(world, name):
 
     assert response.status_code == status
     assert (snapshot() != before) is changes
-    if method == "get":
+    if name == "accounts:voucher":
+        assert world.voucher.code in response.content.decode()
+    elif method == "get":
         assert world.order.number in response.content.decode()
     if name == "storefront:checkout_done":
         assert world.order.pickup_code in response.content.decode()

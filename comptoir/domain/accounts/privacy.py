@@ -58,6 +58,7 @@ from comptoir.domain.accounts.errors import (
     OperatorAccountNotDeletable,
 )
 from comptoir.domain.accounts.models import Address, LoginLink, LoginThrottle, User
+from comptoir.domain.deals.models import DigestSubscription, Voucher
 from comptoir.domain.notifications.models import PushDelivery, PushSubscription
 from comptoir.domain.notifications.outbox import email_send_after_commit
 from comptoir.domain.orders.models import (
@@ -140,10 +141,13 @@ def _order(order: Order, user: User | None) -> JSON:
                 "vat_rate": str(line.vat_rate),
                 "quantity": line.quantity,
                 "line_total": _money(line.line_total),
+                "discount": _money(line.discount),
             }
             for line in order.lines.all()
         ],
         "subtotal": _money(order.subtotal),
+        "discount": _money(order.discount),
+        "voucher": order.voucher_code or None,
         "delivery_fee": _money(order.delivery_fee),
         "total": _money(order.total),
         "payment_method": order.payment_method,
@@ -190,7 +194,7 @@ def _checkouts(checkouts: QuerySet[Checkout]) -> list[JSON]:
 
 
 def account_export(*, user: User, now: datetime | None = None) -> JSON:
-    """Everything Comptoir holds about `user`, ready for `json.dumps`. Nine queries.
+    """Everything Comptoir holds about `user`, ready for `json.dumps`. Twelve queries.
 
     Orders placed as a guest (without logging in) are not linked to the
     account and are not part of it: see docs/accounts.md for such requests.
@@ -205,6 +209,16 @@ def account_export(*, user: User, now: datetime | None = None) -> JSON:
     )
     memberships = Membership.objects.filter(user=user).select_related("shop__city").order_by("pk")
     links = LoginLink.objects.filter(user=user).order_by("created_at", "pk")
+    vouchers = (
+        Voucher.objects.filter(customer=user)
+        .select_related("deal", "shop", "city", "order")
+        .order_by("claimed_at", "pk")
+    )
+    digests = (
+        DigestSubscription.objects.filter(customer=user)
+        .select_related("city")
+        .order_by("created_at", "pk")
+    )
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _time(now),
@@ -274,13 +288,28 @@ def account_export(*, user: User, now: datetime | None = None) -> JSON:
             }
             for token in user.api_tokens.select_related("shop").order_by("created_at", "pk")
         ],
-        # No consent is recorded anywhere: Comptoir sends no marketing and sets
-        # no tracking; push notifications are opted into per device (above).
+        "vouchers": [
+            {
+                "code": voucher.code,
+                "deal": voucher.deal.title,
+                "shop": voucher.shop.name,
+                "claimed_at": _time(voucher.claimed_at, voucher.city.zone),
+                "redeemed_at": _time(voucher.redeemed_at, voucher.city.zone),
+                "redeemed": voucher.redeemed_via or None,
+                "order": voucher.order.number if voucher.order else None,
+            }
+            for voucher in vouchers
+        ],
+        # The one marketing consent: the weekly deals e-mail, opted into per
+        # city. No tracking; push notifications are opted into per device (above).
         "consents": {
-            "recorded": False,
-            "note": "Comptoir records no marketing or tracking consent: it only e-mails "
-            "you about your account and your orders. Push notifications are "
-            "switched on per device (see push_subscriptions).",
+            "recorded": bool(digests),
+            "deals_digest": [
+                {"city": digest.city.name, "since": _time(digest.created_at)} for digest in digests
+            ],
+            "note": "Beyond the weekly deals e-mail you may have asked for (deals_digest), "
+            "Comptoir only e-mails you about your account, your orders and your vouchers. "
+            "Push notifications are switched on per device (see push_subscriptions).",
         },
     }
 

@@ -245,3 +245,80 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- The weekly digest ------------------------------------------------------------------
+
+
+class DigestSubscription(models.Model):
+    """A customer asked for the weekly e-mail of the city's new deals (opt-in)."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_subscriptions",
+        verbose_name=_("customer"),
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="+", verbose_name=_("city")
+    )
+    created_at = models.DateTimeField(_("subscribed at"))
+
+    class Meta:
+        verbose_name = _("deals digest subscription")
+        verbose_name_plural = _("deals digest subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "city"], name="deals_digestsubscription_one_per_city"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} → {self.city_id}"
+
+
+class DigestDelivery(models.Model):
+    """One subscription's digest of one ISO week: at most one, whatever runs twice.
+
+    Written when the week becomes due (`digest_due`); `done_at` is set, in the
+    transaction that records the e-mail in the outbox, by the one task that
+    wins the conditional UPDATE. `deal_count` 0: nothing new, no e-mail.
+    """
+
+    subscription = models.ForeignKey(
+        DigestSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscription"),
+    )
+    iso_year = models.PositiveSmallIntegerField(_("ISO year"))
+    iso_week = models.PositiveSmallIntegerField(_("ISO week"))
+    created_at = models.DateTimeField(_("due since"))
+    #: When its task was queued; null: none queued yet (the next run queues one).
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    deal_count = models.PositiveIntegerField(_("deals in the e-mail"), default=0)
+
+    class Meta:
+        verbose_name = _("deals digest delivery")
+        verbose_name_plural = _("deals digest deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "iso_year", "iso_week"],
+                name="deals_digestdelivery_once_per_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_week__gte=1, iso_week__lte=53),
+                name="deals_digestdelivery_week_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(done_at__isnull=True),
+                name="deals_digest_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.iso_year}-W{self.iso_week:02d}"

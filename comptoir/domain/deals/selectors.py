@@ -212,3 +212,92 @@ def deal_figures(deal: Deal, *, now: datetime) -> DealFigures:
         revenue=revenue or ZERO,
         days=days,
     )
+
+
+# --- The counter's check before redeeming -----------------------------------------------
+
+
+class CheckStatus(enum.StrEnum):
+    """What the counter's screen says about a code, before the one tap that redeems it."""
+
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"
+    NOT_YET = "not_yet"
+    #: Not on this weekday or outside the daily hours (city time).
+    NOT_TODAY = "not_today"
+    #: Paused by the shop or hidden by the operator.
+    UNAVAILABLE = "unavailable"
+    WRONG_SHOP = "wrong_shop"
+    NOT_FOUND = "not_found"
+    #: An online-only deal shown at the counter.
+    NOT_IN_STORE = "not_in_store"
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherCheck:
+    status: CheckStatus
+    voucher: Voucher | None = None
+    deal: Deal | None = None
+    #: The refusal `voucher_redeem` would raise now (its message says when/where/why).
+    error: Exception | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CheckStatus.VALID
+
+
+def voucher_check(code: str, shop: Shop, now: datetime) -> VoucherCheck:
+    """What redeeming `code` in the shop would do now, without redeeming it (a read).
+
+    The same checks, in the same order, as `services.voucher_redeem` (via the
+    counter), whose refusals come back as `error`; the redeem itself re-checks
+    under its conditional UPDATE, so a check is never a promise.
+    """
+    # Imported here so this section stays an append (several people extend this module).
+    from comptoir.domain.deals import errors
+    from comptoir.domain.deals.rules import check_usable
+    from comptoir.domain.deals.services import _where, normalize_voucher_code
+
+    voucher = (
+        Voucher.objects.select_related(
+            "deal__city", "deal__shop", "deal__free_product", "shop", "order"
+        )
+        .filter(code=normalize_voucher_code(code))
+        .first()
+    )
+    if voucher is None:
+        return VoucherCheck(CheckStatus.NOT_FOUND, error=errors.VoucherNotFound())
+    deal = voucher.deal
+    if voucher.shop_id != shop.pk:
+        return VoucherCheck(
+            CheckStatus.WRONG_SHOP,
+            error=errors.VoucherWrongShop(params={"shop": voucher.shop.name}),
+        )
+    if voucher.redeemed_at is not None:
+        used = errors.VoucherAlreadyRedeemed(redeemed_at=voucher.redeemed_at, where=_where(voucher))
+        return VoucherCheck(CheckStatus.USED, voucher, deal, used)
+    if not deal.in_store:
+        return VoucherCheck(CheckStatus.NOT_IN_STORE, voucher, deal, errors.VoucherNotUsableHere())
+    try:
+        check_usable(deal, now)
+    except errors.DealNotAvailable as error:
+        status = CheckStatus.EXPIRED if deal.state == DealState.ENDED else CheckStatus.UNAVAILABLE
+        return VoucherCheck(status, voucher, deal, error)
+    except errors.DealNotStarted as error:
+        return VoucherCheck(CheckStatus.NOT_YET, voucher, deal, error)
+    except errors.DealExpired as error:
+        return VoucherCheck(CheckStatus.EXPIRED, voucher, deal, error)
+    except errors.DealOutsideHours as error:
+        return VoucherCheck(CheckStatus.NOT_TODAY, voucher, deal, error)
+    return VoucherCheck(CheckStatus.VALID, voucher, deal)
+
+
+def voucher_of_customer(customer: User, code: str, *, now: datetime) -> CustomerVoucher | None:
+    """One of the customer's vouchers by its code, with its status (None if not theirs)."""
+    voucher = (
+        Voucher.objects.filter(customer=customer, code=code)
+        .select_related("deal__shop", "deal__city", "deal__free_product", "order")
+        .first()
+    )
+    return None if voucher is None else CustomerVoucher(voucher, voucher_status(voucher, now))

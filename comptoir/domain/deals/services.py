@@ -16,6 +16,7 @@ A refusal rolls its transaction back: no count moves without its voucher.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from comptoir.core.errors import full_clean_or_raise
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.deals.emails import notify_owners_deal_hidden, notify_voucher_claimed
 from comptoir.domain.deals.errors import (
     DealNotAvailable,
     DealSoldOut,
@@ -150,12 +152,14 @@ def deal_duplicate(*, deal: Deal, starts_at: datetime, ends_at: datetime) -> Dea
 
 
 def deal_hide(*, deal: Deal, reason: str, now: datetime) -> Deal:
-    """The operator hides a deal from customers; the shop sees why."""
+    """The operator hides a deal from customers; the shop sees why, and its owners are e-mailed."""
     reason = reason.strip()
     if not reason:
         raise InvalidDeal(params={"reason": _("say why the deal is hidden.")})
-    Deal.objects.filter(pk=deal.pk).update(hidden_at=now, hidden_reason=reason[:300])
-    deal.hidden_at, deal.hidden_reason = now, reason[:300]
+    with transaction.atomic():
+        Deal.objects.filter(pk=deal.pk).update(hidden_at=now, hidden_reason=reason[:300])
+        deal.hidden_at, deal.hidden_reason = now, reason[:300]
+        notify_owners_deal_hidden(deal=deal)
     return deal
 
 
@@ -173,8 +177,19 @@ def deal_count_view(*, deal: Deal) -> None:
 # --- Vouchers -------------------------------------------------------------------------
 
 
-def voucher_claim(*, deal: Deal, customer: User, now: datetime) -> Voucher:
-    """Claim one voucher of `deal` for `customer`: a code to show at the counter or use online."""
+def voucher_claim(
+    *,
+    deal: Deal,
+    customer: User,
+    now: datetime,
+    link_url: Callable[[str], str] | None = None,
+) -> Voucher:
+    """Claim one voucher of `deal` for `customer`: a code to show at the counter or use online.
+
+    The customer gets an e-mail copy (code, QR code, offer, validity, terms and
+    the link to the voucher's page: `link_url` makes it absolute), written to
+    the outbox in the claim's transaction and sent after it commits.
+    """
     check_claimable(deal, now)
     with transaction.atomic():
         taken = Deal.objects.filter(
@@ -191,7 +206,7 @@ def voucher_claim(*, deal: Deal, customer: User, now: datetime) -> Voucher:
         for attempt in range(CODE_ATTEMPTS):
             try:
                 with transaction.atomic():
-                    return Voucher.objects.create(
+                    voucher = Voucher.objects.create(
                         city_id=deal.city_id,
                         shop_id=deal.shop_id,
                         deal=deal,
@@ -200,13 +215,15 @@ def voucher_claim(*, deal: Deal, customer: User, now: datetime) -> Voucher:
                         code=new_order_number(),  # the same readable shape as order numbers
                         claimed_at=now,
                     )
+                break
             except IntegrityError as error:
                 if Voucher.objects.filter(deal=deal, customer=customer, number=number).exists():
                     # A concurrent claim of the same customer took this number.
                     raise VoucherLimitReached from error
                 if attempt + 1 == CODE_ATTEMPTS:
                     raise
-    raise AssertionError("unreachable")  # pragma: no cover
+        notify_voucher_claimed(voucher=voucher, customer=customer, link_url=link_url)
+    return voucher
 
 
 def normalize_voucher_code(code: str) -> str:
@@ -260,3 +277,54 @@ def voucher_redeem(
         Deal.objects.filter(pk=deal.pk).update(redeemed_count=F("redeemed_count") + 1)
     voucher.refresh_from_db()
     return voucher
+
+
+def deal_set_photo(*, deal: Deal, photo: Any) -> Deal:
+    """Store a photo prepared by `core.images.prepare_photo` (None removes it).
+
+    As for products: the old file goes only once the new one is committed.
+    """
+    old = deal.photo.name if deal.photo else ""
+    if photo is None:
+        deal.photo = ""
+    else:
+        deal.photo.save(photo.image.name or "deal.webp", photo.image, save=False)
+    deal.save(update_fields=["photo", "updated_at"])
+    storage = deal.photo.storage
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+    return deal
+
+
+def voucher_release(*, order_id: int) -> Voucher | None:
+    """Make the voucher an online order used usable again (the order was refused or cancelled).
+
+    Call it inside the transaction that moved the order out of its open state
+    (after the winning compare-and-set): the voucher's redemption is cleared
+    with a compare-and-set on (order, via online), so two releases give back
+    once; the deal's `redeemed_count` goes down with it. Returns the voucher
+    released, or None if the order used none.
+    """
+    with transaction.atomic():
+        voucher = Voucher.objects.filter(
+            order_id=order_id, redeemed_via=RedeemedVia.ONLINE, redeemed_at__isnull=False
+        ).first()
+        if voucher is None:
+            return None
+        released = Voucher.objects.filter(
+            pk=voucher.pk, order_id=order_id, redeemed_at__isnull=False
+        ).update(redeemed_at=None, redeemed_via="", redeemed_by=None, order=None)
+        if not released:
+            return None
+        Deal.objects.filter(pk=voucher.deal_id, redeemed_count__gt=0).update(
+            redeemed_count=F("redeemed_count") - 1
+        )
+    voucher.redeemed_at, voucher.redeemed_via = None, ""
+    voucher.redeemed_by_id = voucher.order_id = None
+    return voucher
+
+
+def voucher_used_message(voucher: Voucher) -> str:
+    """'This voucher was already used on … (at …)', for a redeemed voucher."""
+    assert voucher.redeemed_at is not None
+    return str(VoucherAlreadyRedeemed(redeemed_at=voucher.redeemed_at, where=_where(voucher)))

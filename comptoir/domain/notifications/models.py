@@ -154,6 +154,8 @@ class OutboundEmail(models.Model):
     html = models.TextField(_("HTML"), blank=True)
     # Content-ID → base64 PNG, shown by the HTML as <img src="cid:…"> (QR codes).
     inline_images = models.JSONField(_("inline images"), default=dict, blank=True)
+    # Extra headers (name → value), e.g. List-Unsubscribe on the weekly digest.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -89,13 +89,15 @@ def email_send_after_commit(
     html: str = "",
     inline_images: dict[str, str] | None = None,
     from_email: str = "",
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail:
     """Record one e-mail in the current transaction; it is sent once that commits.
 
     `key` names the change and the reader (`order:12:accepted:customer`): a
     second call with a known key records and sends nothing more, and returns
     the first row. Call it inside the transaction that makes the change, so
-    that the e-mail exists if, and only if, the change does.
+    that the e-mail exists if, and only if, the change does. `headers` are
+    added to the message (`List-Unsubscribe`…); the outbox sets Message-ID.
     """
     if not 0 < len(key) <= KEY_MAX_LENGTH:
         raise ValueError(f"An e-mail key has 1 to {KEY_MAX_LENGTH} characters: {key!r}.")
@@ -113,6 +115,7 @@ def email_send_after_commit(
                 body=body,
                 html=html,
                 inline_images=inline_images or {},
+                headers=headers or {},
                 created_at=now,
                 available_at=now,
                 enqueued_at=now,
@@ -171,7 +174,7 @@ def email_deliver(*, email_id: int) -> Outcome:
             html=email.html,
             from_email=email.from_email,
             inline_images=email.inline_images,
-            headers={"Message-ID": message_id(email)},
+            headers={**email.headers, "Message-ID": message_id(email)},
         ).send()
     except Exception as error:  # any mailer failure: retried later, then given up
         return _record_failure(email, error)
@@ -184,6 +187,7 @@ def email_deliver(*, email_id: int) -> Outcome:
         body="",
         html="",
         inline_images={},
+        headers={},
     )
     return Outcome.SENT
 
@@ -298,3 +302,27 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepReport:
             tasks_failed,
         )
     return SweepReport(queued=queued, given_up=given_up, tasks_failed=tasks_failed, purged=purged)
+
+
+def email_retry_failed(*, email_ids: list[int], now: datetime | None = None) -> int:
+    """Give failed e-mails a new round of attempts (the operator's "retry"); return how many.
+
+    Each row goes back to pending, with its attempts reset, through a
+    conditional UPDATE (only rows still failed), and its task is queued once
+    this commits: the same sending path as any e-mail of the outbox.
+    """
+    now = now or timezone.now()
+    retried = 0
+    for email_id in sorted(set(email_ids)):
+        if OutboundEmail.objects.filter(pk=email_id, status=Status.FAILED).update(
+            status=Status.PENDING,
+            attempts=0,
+            available_at=now,
+            enqueued_at=now,
+            claimed_until=None,
+        ):
+            enqueue_after_commit(send_outbound_email_task, email_id=email_id)
+            retried += 1
+    if retried:
+        logger.info("outbox: %d failed e-mails handed back to the queue", retried)
+    return retried

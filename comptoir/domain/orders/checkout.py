@@ -14,8 +14,12 @@
 4. stock: conditional decrements in product pk order, every shortfall in one
    `OutOfStock`;
 5. daily quotas (product pk order), then slots (shop pk order);
-6. orders with their lines, totals (`totals.py`), codes, payment method
-   (`unpaid`) and first event;
+6. orders with their lines, totals (`totals.py`, with the discount of the
+   customer's best voucher for each shop: `deals/online.py`), codes, payment
+   method (`unpaid`) and first event; each voucher used is redeemed
+   (`voucher_redeem`, a compare-and-set: a till or another order that used it
+   first makes this checkout fail with `VoucherChanged`, as does a discount
+   that is no longer the one the customer saw);
 7. orders of shops with `auto_accept` are accepted at once (`desk.py`,
    default ready-by, no actor, reason "auto-accept");
 8. the basket is emptied; after the commit, one confirmation e-mail goes out
@@ -41,10 +45,17 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
+from comptoir.core.errors import DomainError
 from comptoir.core.fields import normalize_phone
+from comptoir.core.money import format_money
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.deals.errors import DealNotAvailable
+from comptoir.domain.deals.models import RedeemedVia, Voucher
+from comptoir.domain.deals.online import ShopVouchers, vouchers_for_basket
+from comptoir.domain.deals.services import voucher_redeem, voucher_used_message
 from comptoir.domain.fulfilment.selectors import delivery_quote, delivery_settings_of
 from comptoir.domain.fulfilment.services import quota_consume, slot_reserve
 from comptoir.domain.fulfilment.slots import slot_rules
@@ -60,6 +71,8 @@ from comptoir.domain.orders.errors import (
     FulfilmentNotOffered,
     InvalidContact,
     ShopPaused,
+    VoucherChange,
+    VoucherChanged,
 )
 from comptoir.domain.orders.live import publish_order_placed
 from comptoir.domain.orders.models import (
@@ -116,6 +129,8 @@ class Delivery:
 type FulfilmentChoice = Collect | Delivery
 #: What the customer saw on the confirmation page: product id → (unit price, quantity).
 type Expected = Mapping[int, tuple[Decimal, int]]
+#: The discounts the customer saw: shop id → (voucher code, discount); no entry: none.
+type ExpectedVouchers = Mapping[int, tuple[str, Decimal]]
 
 
 def _clean_contact(contact: Contact) -> Contact:
@@ -201,12 +216,48 @@ def _check_shops(shops: Sequence[Shop], choices: Mapping[int, FulfilmentChoice])
         raise FulfilmentNotOffered(shops=not_offered)
 
 
+def _voucher_reason(code: str, vouchers: ShopVouchers, customer: User | None) -> str:
+    """Why the voucher `code` the customer saw is not applied (any more)."""
+    note = next((note for note in vouchers.notes if note.code == code), None)
+    if note is not None:
+        return note.reason
+    voucher = (
+        Voucher.objects.select_related("shop", "order").filter(code=code, customer=customer).first()
+    )
+    if voucher is not None and voucher.redeemed_at is not None:
+        return voucher_used_message(voucher)
+    return str(DealNotAvailable())
+
+
+def _voucher_changes(
+    shops: Sequence[Shop],
+    chosen: Mapping[int, ShopVouchers],
+    seen: ExpectedVouchers,
+    customer: User | None,
+) -> list[VoucherChange]:
+    changes = []
+    for shop in shops:
+        now = chosen[shop.pk]
+        code, discount = seen.get(shop.pk, ("", ZERO))
+        if (code, discount) == (now.code, now.discount):
+            continue
+        if code and code != now.code:
+            reason = _voucher_reason(code, now, customer)
+        else:
+            reason = _("now saves %(amount)s.") % {"amount": format_money(now.discount)}
+        changes.append(
+            VoucherChange(shop.pk, shop.name, code or now.code, discount, now.discount, reason)
+        )
+    return changes
+
+
 @dataclass(slots=True)
 class _ShopPart:
     shop: Shop
     lines: list[BasketLine]
     choice: FulfilmentChoice
     totals: Totals
+    vouchers: ShopVouchers
 
     @property
     def products(self) -> list[Product]:
@@ -215,6 +266,21 @@ class _ShopPart:
 
 def _priced(lines: Sequence[BasketLine]) -> list[PricedLine]:
     return [PricedLine(line.product.price, line.quantity, line.product.vat_rate) for line in lines]
+
+
+@dataclass(frozen=True, slots=True)
+class _VoucherLine:
+    product_id: int
+    unit_price: Decimal
+    quantity: int
+    vat_rate: Decimal
+
+
+def _voucher_lines(lines: Sequence[BasketLine]) -> list[_VoucherLine]:
+    return [
+        _VoucherLine(line.product_id, line.product.price, line.quantity, line.product.vat_rate)
+        for line in lines
+    ]
 
 
 def _slot_ends_at(shop: Shop, choice: FulfilmentChoice) -> datetime:
@@ -261,6 +327,8 @@ def _create_order(
             slot_starts_at=choice.slot_starts_at,
             slot_ends_at=_slot_ends_at(shop, choice),
             subtotal=totals.subtotal,
+            discount=totals.discount,
+            voucher_code=part.vouchers.code if totals.discount else "",
             delivery_fee=totals.delivery_fee,
             total=totals.total,
             payment_method=payment_method,
@@ -280,8 +348,11 @@ def _create_order(
             vat_rate=line.product.vat_rate,
             quantity=line.quantity,
             line_total=amount,
+            discount=off,
         )
-        for line, amount in zip(part.lines, totals.line_totals, strict=True)
+        for line, amount, off in zip(
+            part.lines, totals.line_totals, totals.line_discounts, strict=True
+        )
     )
     OrderEvent.objects.create(
         city_id=shop.city_id,
@@ -294,6 +365,27 @@ def _create_order(
     return order
 
 
+def _redeem(part: _ShopPart, order: Order, *, customer: User | None, now: datetime) -> None:
+    """Use the part's voucher for `order`; another use first (a till, a tab) refuses all."""
+    applied = part.vouchers.applied
+    if applied is None or not part.totals.discount:
+        return
+    try:
+        voucher_redeem(
+            code=applied.code,
+            shop=part.shop,
+            now=now,
+            via=RedeemedVia.ONLINE,
+            actor=customer,
+            order_id=order.pk,
+        )
+    except DomainError as error:
+        change = VoucherChange(
+            part.shop.pk, part.shop.name, applied.code, part.totals.discount, ZERO, str(error)
+        )
+        raise VoucherChanged([change]) from error
+
+
 def checkout_place(
     *,
     basket: Basket,
@@ -304,13 +396,16 @@ def checkout_place(
     now: datetime,
     customer: User | None = None,
     payment_method: str = PaymentMethod.AT_SHOP,
+    expected_vouchers: ExpectedVouchers | None = None,
 ) -> Checkout:
     """Place `basket` as one order per shop; see the module docstring for the steps.
 
     `choices` maps each shop id to its pickup or delivery choice; `expected`
     is what the customer confirmed (None skips the price check, for callers
     that showed no prices); `payment_method` a `PaymentMethod` value with a
-    registered provider, stored on every order. Returns the checkout (with a
+    registered provider, stored on every order; `expected_vouchers` the
+    discounts the customer saw (None: not checked, the best voucher applies
+    anyway; a logged-in customer's only). Returns the checkout (with a
     token already placed: that checkout, unchanged). Once it has returned, the
     caller asks `checkout_payment_start(checkout=…)` what the customer does
     next (a redirect to an online payment page, or nothing).
@@ -363,8 +458,19 @@ def checkout_place(
         shops = [shop for shop, _ in grouped]
         _check_shops(shops, choices)
         payment_method_check(provider=payment, shops=shops, choices=choices)
+        chosen = vouchers_for_basket(
+            customer=customer,
+            lines_by_shop={shop.pk: _voucher_lines(shop_lines) for shop, shop_lines in grouped},
+            now=now,
+        )
+        if expected_vouchers is not None:
+            voucher_changes = _voucher_changes(shops, chosen, expected_vouchers, customer)
+            if voucher_changes:
+                raise VoucherChanged(voucher_changes)
         parts: list[_ShopPart] = []
         for shop, shop_lines in grouped:
+            vouchers = chosen[shop.pk]
+            discounts = vouchers.applied.line_discounts if vouchers.applied else None
             choice = choices[shop.pk]
             fee = ZERO
             if isinstance(choice, Delivery):
@@ -376,8 +482,8 @@ def checkout_place(
                     postal_code=choice.postal_code,
                     subtotal=subtotal,
                 ).fee
-            totals = compute_totals(_priced(shop_lines), delivery_fee=fee)
-            parts.append(_ShopPart(shop, shop_lines, choice, totals))
+            totals = compute_totals(_priced(shop_lines), delivery_fee=fee, discounts=discounts)
+            parts.append(_ShopPart(shop, shop_lines, choice, totals, vouchers))
 
         stock_decrement(quantities={line.product: line.quantity for line in lines}, now=now)
         for line in sorted(lines, key=lambda line: line.product_id):
@@ -394,12 +500,13 @@ def checkout_place(
                 now=now,
             )
 
-        orders = [
-            _create_order(
+        orders = []
+        for part in parts:
+            order = _create_order(
                 part, checkout=checkout, customer=customer, payment_method=payment.code, now=now
             )
-            for part in parts
-        ]
+            _redeem(part, order, customer=customer, now=now)
+            orders.append(order)
         for order in orders:
             if order.shop.auto_accept:
                 order_accept_automatically(order=order, now=now)

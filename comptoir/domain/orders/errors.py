@@ -91,6 +91,38 @@ class BasketChanged(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
+class VoucherChange:
+    """A shop's discount is not what the customer saw: `old` then, `new` now, and why."""
+
+    shop_id: int
+    shop: str
+    code: str
+    old: Decimal
+    new: Decimal
+    reason: str
+
+
+class VoucherChanged(DomainError):
+    """The voucher shown was used meanwhile (at a till, another order), ended, or changed."""
+
+    code = "voucher_changed"
+    default_message = _(
+        "Your discount changed since you saw it (%(details)s). Nothing was ordered: "
+        "check the new summary, then confirm again."
+    )
+
+    def __init__(self, changes: Sequence[VoucherChange]) -> None:
+        self.voucher_changes = list(changes)
+        super().__init__(
+            params={
+                "details": "; ".join(
+                    f"{c.shop}, {c.code}: {c.reason}" for c in self.voucher_changes
+                )
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Shortfall:
     product_id: int
     product: str

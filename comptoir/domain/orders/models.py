@@ -1,7 +1,7 @@
 """Baskets, checkouts and the orders they place (one order per shop).
 
 Money columns are `Decimal`s to the cent. Equalities between money columns
-(total = subtotal + fee, line total = unit price x quantity) are checked with a
+(total = subtotal - discount + fee, line total = unit price x quantity) are checked with a
 half-cent tolerance: SQLite stores decimals as binary floats, where
 0.1 + 0.2 != 0.3; amounts are always whole cents, so the tolerance still
 refuses any real discrepancy of a cent or more.
@@ -239,6 +239,12 @@ class Order(models.Model):
     delivery_fee = models.DecimalField(
         _("delivery fee incl. VAT"), max_digits=8, decimal_places=2, default=Decimal("0.00")
     )
+    #: What a deal's voucher took off (the sum of the lines' discounts); 0 without one.
+    discount = models.DecimalField(
+        _("discount incl. VAT"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    #: The code of the voucher used online, as it was (the voucher row links back).
+    voucher_code = models.CharField(_("voucher"), max_length=9, blank=True)
     total = models.DecimalField(_("total incl. VAT"), max_digits=10, decimal_places=2)
     payment_method = models.CharField(
         _("payment method"),
@@ -310,9 +316,20 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=_equal_to_the_cent(
-                    models.F("total"), models.F("subtotal") + models.F("delivery_fee")
+                    models.F("total"),
+                    models.F("subtotal") - models.F("discount") + models.F("delivery_fee"),
                 ),
-                name="orders_order_total_is_subtotal_plus_fee",
+                name="orders_order_total_is_subtotal_less_discount_plus_fee",
+            ),
+            # A voucher never takes off more than the goods (the fee is never discounted).
+            models.CheckConstraint(
+                condition=models.Q(discount=0)
+                | models.Q(discount__gt=0, discount__lte=models.F("subtotal")),
+                name="orders_order_discount_within_subtotal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount=0) | ~models.Q(voucher_code=""),
+                name="orders_order_discount_has_voucher",
             ),
             # A delivery needs a postal address; coordinates only when known (a
             # shop that delivers by postcode needs none, and guests type theirs).
@@ -379,6 +396,10 @@ class OrderLine(models.Model):
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=2)
     quantity = models.PositiveSmallIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total incl. VAT"), max_digits=10, decimal_places=2)
+    #: This line's share of the order's discount (what is paid: line_total - discount).
+    discount = models.DecimalField(
+        _("discount incl. VAT"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -400,6 +421,11 @@ class OrderLine(models.Model):
                     models.F("line_total"), models.F("unit_price") * models.F("quantity")
                 ),
                 name="orders_orderline_total_is_price_times_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount=0)
+                | models.Q(discount__gt=0, discount__lte=models.F("line_total")),
+                name="orders_orderline_discount_within_line",
             ),
         ]
 

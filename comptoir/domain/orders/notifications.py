@@ -201,6 +201,8 @@ def _base_context(order: Order) -> dict[str, Any]:
         "name": order.contact_name,
         "slot": slot_text(order),
         "total": format_money(order.total),
+        # A voucher used online: "-1,21 €", and its code.
+        "discount": format_money(order.discount) if order.discount else "",
         "is_delivery": order.fulfilment == Fulfilment.DELIVERY,
         "shop_address": f"{order.shop.street}, {order.shop.postal_code} {order.shop.locality}",
         "delivery_address": (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -129,6 +130,14 @@ def basket_view(basket: Basket | None, now: datetime) -> BasketView:
             )
         )
     return BasketView(shops=shops)
+
+
+def order_totals(order: Order, lines: Iterable[OrderLine]) -> Totals:
+    """A placed order's totals and VAT from its lines as sold, with their discounts."""
+    lines = list(lines)
+    return compute_totals(
+        lines, delivery_fee=order.delivery_fee, discounts=[line.discount for line in lines]
+    )
 
 
 def customer_orders(user: User) -> QuerySet[Order]:

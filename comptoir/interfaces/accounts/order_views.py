@@ -26,13 +26,12 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.domain.accounts.models import User
 from comptoir.domain.orders.errors import IllegalTransition
 from comptoir.domain.orders.models import OPEN_STATES, Fulfilment, Order, OrderEvent, OrderState
-from comptoir.domain.orders.selectors import customer_orders, order_for_customer
+from comptoir.domain.orders.selectors import customer_orders, order_for_customer, order_totals
 from comptoir.domain.orders.services import (
     basket_for,
     basket_refill_from_order,
     order_cancel_by_customer,
 )
-from comptoir.domain.orders.totals import compute_totals
 from comptoir.interfaces.accounts.views import current_time
 
 #: Pixels per QR module: a 6-character code makes a 21-module symbol, 25 with
@@ -80,7 +79,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "order": order,
             "lines": lines,
             "events": events,
-            "totals": compute_totals(lines, delivery_fee=order.delivery_fee),
+            "totals": order_totals(order, lines),
             "zone": order.city.zone,
             "is_open": is_open,
             "can_cancel": order.state == OrderState.PLACED,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from comptoir.interfaces.accounts import order_views, privacy_views, two_factor_views, views
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("orders/<str:number>/status/", order_views.order_status, name="order_status"),
     path("orders/<str:number>/cancel/", order_views.order_cancel, name="order_cancel"),
     path("orders/<str:number>/again/", order_views.order_again, name="order_again"),
+    # My vouchers (deals claimed).
+    path("vouchers/", include("comptoir.interfaces.accounts.voucher_urls")),
+    # The weekly deals digest: opt in, opt out, one-click unsubscribe.
+    path("digest/", include("comptoir.interfaces.accounts.digest_urls")),
 ]

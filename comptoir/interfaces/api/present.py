@@ -14,8 +14,10 @@ from django.utils import timezone
 from comptoir.domain.accounts.models import ApiToken
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
+from comptoir.domain.deals.online import ShopVouchers
 from comptoir.domain.orders.models import Order, OrderState
-from comptoir.domain.orders.selectors import BasketView
+from comptoir.domain.orders.selectors import BasketView, ShopBasket
+from comptoir.domain.orders.totals import PricedLine, compute_totals
 from comptoir.domain.shops.hours import opening_status, week_table
 from comptoir.domain.shops.models import Shop, Trade
 from comptoir.interfaces.api import schemas as s
@@ -129,28 +131,58 @@ def product_out(product: Product, now: datetime, currency: str = "EUR") -> s.Pro
     )
 
 
-def basket_out(city: City, view: BasketView, now: datetime) -> s.BasketOut:
+def _paid_vat(part: ShopBasket, vouchers: ShopVouchers) -> Decimal:
+    """The VAT of a shop's part once its voucher is taken off (the fee is not known yet)."""
+    if vouchers.applied is None:
+        return part.totals.vat_total
+    priced = [
+        PricedLine(line.product.price, line.quantity, line.product.vat_rate) for line in part.lines
+    ]
+    return compute_totals(priced, discounts=vouchers.applied.line_discounts).vat_total
+
+
+def _shop_basket_out(
+    city: City, part: ShopBasket, vouchers: ShopVouchers, now: datetime
+) -> s.ShopBasketOut:
     currency = city.currency
+    return s.ShopBasketOut(
+        shop=shop_ref(part.shop, city),
+        lines=[
+            s.BasketLineOut(
+                product=product_out(line.product, now, currency),
+                quantity=line.quantity,
+                line_total=s.money(line.line_total, currency),
+                availability=line.availability,  # type: ignore[arg-type]
+                available=line.available,
+            )
+            for line in part.lines
+        ],
+        subtotal=s.money(part.totals.subtotal, currency),
+        discount=s.money(vouchers.discount, currency),
+        voucher_code=vouchers.code or None,
+        vouchers_not_used=[
+            s.VoucherNoteOut(code=note.code, title=note.title, reason=note.reason)
+            for note in vouchers.notes
+        ],
+        vat=s.money(_paid_vat(part, vouchers), currency),
+        can_be_ordered=part.can_be_ordered,
+        delivery_missing=s.money(part.delivery_missing, currency),
+    )
+
+
+def basket_out(
+    city: City,
+    view: BasketView,
+    now: datetime,
+    vouchers: dict[int, ShopVouchers] | None = None,
+) -> s.BasketOut:
+    """The basket; `vouchers` (of `deals.online.vouchers_for_basket`) adds each shop's discount."""
+    currency = city.currency
+    vouchers = vouchers or {}
     return s.BasketOut(
         city=city.slug,
         shops=[
-            s.ShopBasketOut(
-                shop=shop_ref(part.shop, city),
-                lines=[
-                    s.BasketLineOut(
-                        product=product_out(line.product, now, currency),
-                        quantity=line.quantity,
-                        line_total=s.money(line.line_total, currency),
-                        availability=line.availability,  # type: ignore[arg-type]
-                        available=line.available,
-                    )
-                    for line in part.lines
-                ],
-                subtotal=s.money(part.totals.subtotal, currency),
-                vat=s.money(part.totals.vat_total, currency),
-                can_be_ordered=part.can_be_ordered,
-                delivery_missing=s.money(part.delivery_missing, currency),
-            )
+            _shop_basket_out(city, part, vouchers.get(part.shop.pk, ShopVouchers()), now)
             for part in view.shops
         ],
         subtotal=s.money(view.subtotal, currency),
@@ -173,6 +205,8 @@ def order_out(order: Order, now: datetime) -> s.OrderOut:
         ready_by=local(order.ready_by, city),
         pickup_code=order.pickup_code,
         subtotal=s.money(order.subtotal, currency),
+        discount=s.money(order.discount, currency),
+        voucher_code=order.voucher_code or None,
         delivery_fee=s.money(order.delivery_fee, currency),
         total=s.money(order.total, currency),
         placed_at=local(order.placed_at, city),  # type: ignore[arg-type]
@@ -183,6 +217,7 @@ def order_out(order: Order, now: datetime) -> s.OrderOut:
                 quantity=line.quantity,
                 unit_price=s.money(line.unit_price, currency),
                 line_total=s.money(line.line_total, currency),
+                discount=s.money(line.discount, currency),
             )
             for line in order.lines.all()
         ],

@@ -73,6 +73,7 @@ CONFLICTS = frozenset(
         "voucher_limit_reached",
         "voucher_already_redeemed",
         "voucher_not_usable_here",
+        "voucher_changed",
     }
 )
 

@@ -245,11 +245,26 @@ class BasketLineOut(Schema):
     available: int | None
 
 
+class VoucherNoteOut(Schema):
+    """One of the customer's vouchers of the shop that the order would not use, and why."""
+
+    code: str = Field(examples=["K7QF-3M2X"])
+    title: str
+    reason: str = Field(description="In the request's language.")
+
+
 class ShopBasketOut(Schema):
     shop: ShopRef
     lines: list[BasketLineOut]
     subtotal: Money
-    vat: Money
+    discount: Money = Field(
+        description="What the customer's best voucher of the shop takes off (applied at checkout)."
+    )
+    voucher_code: str | None = Field(description="That voucher's code; null without one.")
+    vouchers_not_used: list[VoucherNoteOut] = Field(
+        description="The customer's other vouchers of the shop, and why they do not apply."
+    )
+    vat: Money = Field(description="The VAT in what is paid (after the discount).")
     can_be_ordered: bool
     delivery_missing: Money
 
@@ -299,6 +314,12 @@ class ExpectedLineIn(Schema):
     quantity: int = Field(ge=1, le=99)
 
 
+class ExpectedDiscountIn(Schema):
+    shop_id: int = Field(ge=1, le=2**31 - 1)
+    voucher_code: str = Field(min_length=1, max_length=12)
+    discount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+
+
 class CheckoutIn(Schema):
     contact: ContactIn | None = Field(
         default=None, description="Defaults to the account's name, e-mail and phone."
@@ -312,6 +333,16 @@ class CheckoutIn(Schema):
             "nothing is ordered and the answer (409 basket_changed) lists the changes."
         ),
     )
+    expected_discounts: list[ExpectedDiscountIn] | None = Field(
+        default=None,
+        max_length=50,
+        description=(
+            "The discounts the customer saw (the basket's `discount` and `voucher_code` per "
+            "shop; shops without one are left out). If one changed since (the voucher was "
+            "used at the counter, the deal ended…), nothing is ordered (409 voucher_changed). "
+            "Null: not checked; the best voucher applies anyway."
+        ),
+    )
     payment_method: str = Field(default="at_shop", max_length=20)
 
 
@@ -321,6 +352,7 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: Money
     line_total: Money
+    discount: Money = Field(description="This line's share of the order's discount.")
 
 
 class OrderOut(Schema):
@@ -334,6 +366,10 @@ class OrderOut(Schema):
     ready_by: datetime | None
     pickup_code: str
     subtotal: Money
+    discount: Money = Field(
+        description="What a voucher took off: total = subtotal - discount + fee."
+    )
+    voucher_code: str | None = Field(description="The voucher used online; null without one.")
     delivery_fee: Money
     total: Money
     placed_at: datetime

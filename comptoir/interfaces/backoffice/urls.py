@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("comptoir.interfaces.backoffice.catalogue_urls")),
     # Checklist, settings, hours, closures, staff, sales.
     path("", include("comptoir.interfaces.backoffice.shop_urls")),
+    # Deals: publish, preview, pause, end, duplicate, figures.
+    path("deals/", include("comptoir.interfaces.backoffice.deals_urls")),
 ]

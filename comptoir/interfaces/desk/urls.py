@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from comptoir.interfaces.desk import action_views, board_views, list_views
+from comptoir.interfaces.desk import action_views, board_views, list_views, redeem_views
 
 app_name = "desk"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("orders/<str:number>/send-out/", action_views.send_out, name="send_out"),
     path("orders/<str:number>/delivered/", action_views.delivered, name="delivered"),
     path("orders/<str:number>/not-collected/", action_views.no_show, name="no_show"),
+    # Vouchers of the shop's deals: check the code, then one tap to redeem it.
+    path("vouchers/", redeem_views.voucher, name="voucher"),
+    path("vouchers/redeem/", redeem_views.voucher_redeem_view, name="voucher_redeem"),
 ]

@@ -3,7 +3,8 @@
 Field names: contact (`name`, `email`, `phone`), `payment_method`, the hidden
 `token` (idempotency key), `expected` (what the page showed:
 "product:unit price:quantity" triples separated by ";") and `summary_key`
-(which choices the summary showed); per shop `s<id>-fulfilment`,
+(which choices the summary showed), `vouchers` (the discounts the summary
+showed: "shop:voucher code:discount" triples separated by ";"); per shop `s<id>-fulfilment`,
 `s<id>-collect_slot`, `s<id>-delivery_slot`; one delivery address for every
 shop delivered (`address-…`), with the coordinates it was located at.
 
@@ -83,6 +84,29 @@ def expected_value(lines: Sequence[tuple[int, Decimal, int]]) -> str:
     return ";".join(f"{pk}:{price}:{quantity}" for pk, price, quantity in lines)
 
 
+def expected_vouchers_value(discounts: Sequence[tuple[int, str, Decimal]]) -> str:
+    return ";".join(f"{shop_id}:{code}:{discount}" for shop_id, code, discount in discounts)
+
+
+def parse_expected_vouchers(value: str) -> dict[int, tuple[str, Decimal]]:
+    """ "3:K7QF-3M2X:1.21" → {3: ("K7QF-3M2X", Decimal("1.21"))}; ValueError if malformed."""
+    seen: dict[int, tuple[str, Decimal]] = {}
+    items = [item for item in value.split(";") if item.strip()]
+    if len(items) > MAX_EXPECTED_LINES:
+        raise ValueError("too many shops")
+    for item in items:
+        shop_text, code, discount_text = item.split(":")
+        shop_id = int(shop_text)
+        try:
+            discount = Decimal(discount_text)
+        except InvalidOperation as error:
+            raise ValueError(discount_text) from error
+        if shop_id < 1 or not code or len(code) > 12 or not discount.is_finite() or discount < 0:
+            raise ValueError(item)
+        seen[shop_id] = (code, discount)
+    return seen
+
+
 def parse_expected(value: str) -> dict[int, tuple[Decimal, int]]:
     """ "12:1.30:2;13:8.90:1" → {12: (Decimal("1.30"), 2), 13: …}; ValueError if malformed."""
     expected: dict[int, tuple[Decimal, int]] = {}
@@ -136,6 +160,7 @@ class CheckoutForm(forms.Form):
         widget=forms.HiddenInput,
     )
     expected = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+    vouchers = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
     summary_key = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
 
     # Required when a shop is delivered (see clean()): the browser must not
@@ -217,6 +242,15 @@ class CheckoutForm(forms.Form):
     def clean_expected(self) -> dict[int, tuple[Decimal, int]]:
         try:
             return parse_expected(self.cleaned_data.get("expected", ""))
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("This page was out of date. Check your order below, then confirm again."),
+                code="expected",
+            ) from error
+
+    def clean_vouchers(self) -> dict[int, tuple[str, Decimal]]:
+        try:
+            return parse_expected_vouchers(self.cleaned_data.get("vouchers", ""))
         except ValueError as error:
             raise forms.ValidationError(
                 _("This page was out of date. Check your order below, then confirm again."),

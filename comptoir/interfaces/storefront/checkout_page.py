@@ -2,7 +2,8 @@
 
 `checkout_page` builds, for the posted choices or the remembered ones, every
 shop's section (collect or delivery, its slots grouped by day, the delivery
-quote of the address typed, the totals with VAT) and maps a refusal of
+quote of the address typed, the customer's voucher that applies and why the
+others do not, the totals with VAT on what is paid) and maps a refusal of
 `checkout_place` once, to where the customer will look for it. The views in
 checkout_views.py only parse, call the service and render this.
 """
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.core.errors import DomainError
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.cities.models import City
+from comptoir.domain.deals.online import ShopVouchers, vouchers_for_basket_view
 from comptoir.domain.fulfilment.errors import SlotFull, SlotUnavailable
 from comptoir.domain.fulfilment.selectors import (
     DeliveryQuote,
@@ -42,6 +44,8 @@ from comptoir.domain.orders.errors import (
     OutOfStock,
     PaymentMethodUnavailable,
     Shortfall,
+    VoucherChange,
+    VoucherChanged,
 )
 from comptoir.domain.orders.models import Fulfilment, Order
 from comptoir.domain.orders.selectors import BasketView, ShopBasket
@@ -53,6 +57,7 @@ from comptoir.interfaces.storefront.checkout_forms import (
     Selection,
     address_key,
     expected_value,
+    expected_vouchers_value,
     shop_field,
     slot_value,
     summary_key,
@@ -124,6 +129,7 @@ class ShopSection:
     quote_error: str
     totals: Totals
     chosen: SlotOption | None
+    vouchers: ShopVouchers = field(default_factory=ShopVouchers)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -165,6 +171,7 @@ class CheckoutPage:
     errors: list[str] = field(default_factory=list)
     changes: list[BasketChange] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    voucher_changes: list[VoucherChange] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -181,6 +188,17 @@ class CheckoutPage:
                 (line.product.pk, line.product.price, line.quantity)
                 for part in self.basket.shops
                 for line in part.lines
+            ]
+        )
+
+    @property
+    def expected_vouchers(self) -> str:
+        """The discounts the summary shows, checked again when the customer confirms."""
+        return expected_vouchers_value(
+            [
+                (section.shop.pk, section.vouchers.code, section.totals.discount)
+                for section in self.sections
+                if section.totals.discount
             ]
         )
 
@@ -342,8 +360,12 @@ def checkout_page(
     now: datetime,
     remembered: Remembered | None = None,
     refusal: DomainError | None = None,
+    customer: User | None = None,
 ) -> CheckoutPage:
-    """Everything the checkout page shows, for the posted choices or the remembered ones."""
+    """Everything the checkout page shows, for the posted choices or the remembered ones.
+
+    `customer`: the logged-in customer, whose best voucher per shop applies.
+    """
     today = now.astimezone(city.zone).date()
     shops = [part.shop for part in basket.shops]
     _load_fulfilment_data(shops, today)
@@ -353,6 +375,7 @@ def checkout_page(
     else:
         selection = Selection(kinds={}, slots={}, address=remembered.address)
     address = selection.address
+    vouchers = vouchers_for_basket_view(basket, customer=customer, now=now)
     sections = []
     for part in basket.shops:
         shop = part.shop
@@ -380,6 +403,8 @@ def checkout_page(
             delivery, chosen if kind == Fulfilment.DELIVERY else "", city, today
         )
         fee = quote.fee if kind == Fulfilment.DELIVERY and quote is not None else Decimal("0.00")
+        applied = vouchers[shop.pk].applied
+        discounts = applied.line_discounts if applied is not None else None
         sections.append(
             ShopSection(
                 part=part,
@@ -390,8 +415,11 @@ def checkout_page(
                 free_above=delivery_settings_of(shop).free_above,
                 quote=quote,
                 quote_error=quote_error,
-                totals=compute_totals([_Priced(line) for line in part.lines], delivery_fee=fee),
+                totals=compute_totals(
+                    [_Priced(line) for line in part.lines], delivery_fee=fee, discounts=discounts
+                ),
                 chosen=_checked(collect_days if kind == Fulfilment.COLLECT else delivery_days),
+                vouchers=vouchers[shop.pk],
             )
         )
     page = CheckoutPage(
@@ -430,7 +458,15 @@ class _Priced:
         return self.view.product.vat_rate
 
 
-HIDDEN_FIELDS = ("token", "expected", "summary_key", "latitude", "longitude", "located_for")
+HIDDEN_FIELDS = (
+    "token",
+    "expected",
+    "vouchers",
+    "summary_key",
+    "latitude",
+    "longitude",
+    "located_for",
+)
 
 
 def _form_errors(page: CheckoutPage) -> None:
@@ -454,6 +490,9 @@ def _refusal_messages(page: CheckoutPage, error: DomainError) -> None:
         return
     if isinstance(error, OutOfStock):
         page.shortfalls = error.shortfalls
+        return
+    if isinstance(error, VoucherChanged):
+        page.voucher_changes = error.voucher_changes
         return
     if isinstance(error, InvalidContact):
         for name in error.fields:

@@ -107,6 +107,7 @@ def checkout(request: HttpRequest, city_slug: str) -> HttpResponse:
                     now=now,
                     customer=customer_of(request),
                     payment_method=form.cleaned_data["payment_method"],
+                    expected_vouchers=form.cleaned_data["vouchers"],
                 )
             except EmptyBasket as error:
                 messages.info(request, str(error))
@@ -139,6 +140,7 @@ def checkout(request: HttpRequest, city_slug: str) -> HttpResponse:
         now=now,
         remembered=remembered,
         refusal=refusal,
+        customer=customer_of(request),
     )
     return _render(request, page, "storefront/checkout.html")
 
@@ -151,5 +153,5 @@ def checkout_summary(request: HttpRequest, city_slug: str) -> HttpResponse:
     now = views.current_time()
     view = basket_view(current_basket(request, city), now)
     form = CheckoutForm(request.POST, shops=[part.shop for part in view.shops])
-    page = checkout_page(city=city, basket=view, form=form, now=now)
+    page = checkout_page(city=city, basket=view, form=form, now=now, customer=customer_of(request))
     return _render(request, page, "storefront/checkout.html#summary")

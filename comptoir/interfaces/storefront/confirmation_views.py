@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from comptoir.domain.cities.models import City
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order, OrderLine
-from comptoir.domain.orders.totals import Totals, compute_totals
+from comptoir.domain.orders.selectors import order_totals
+from comptoir.domain.orders.totals import Totals
 from comptoir.domain.shops.models import Shop
 from comptoir.interfaces.storefront import views
 from comptoir.interfaces.storefront.checkout_page import (
@@ -68,7 +69,7 @@ def _placed_orders(checkout: Checkout, city: City, now: datetime) -> list[Placed
             PlacedOrder(
                 order=order,
                 lines=lines,
-                totals=compute_totals(lines, delivery_fee=order.delivery_fee),
+                totals=order_totals(order, lines),
                 starts_at=starts_at,
                 ends_at=order.slot_ends_at.astimezone(city.zone),
                 day_label=day_label(starts_at.date(), today),

@@ -4,6 +4,7 @@ from comptoir.interfaces.storefront import (
     basket_views,
     checkout_views,
     confirmation_views,
+    deal_views,
     product_views,
     search_views,
     views,
@@ -35,6 +36,10 @@ urlpatterns = [
         confirmation_views.checkout_done,
         name="checkout_done",
     ),
+    # Before the shop page: "deals" is a reserved shop slug.
+    path("<slug:city_slug>/deals/", deal_views.deal_list, name="deals"),
+    path("<slug:city_slug>/deals/<int:deal_id>/", deal_views.deal_detail, name="deal_detail"),
+    path("<slug:city_slug>/deals/<int:deal_id>/claim/", deal_views.deal_claim, name="deal_claim"),
     path("<slug:city_slug>/<slug:shop_slug>/", views.shop_detail, name="shop_detail"),
     path(
         "<slug:city_slug>/<slug:shop_slug>/<slug:product_slug>/",

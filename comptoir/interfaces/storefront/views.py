@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.functional import Promise
 
 from comptoir.domain.catalogue.selectors import products_for_shop_page
 from comptoir.domain.cities.models import City
+from comptoir.domain.deals.selectors import deals_for_city, deals_of_shop_for_customers
 from comptoir.domain.fulfilment.selectors import (
     delivery_postcodes_of,
     earliest_delivery_slot,
@@ -34,6 +36,8 @@ SEARCH_MAX_LENGTH = 100
 # The city home shows a screenful per trade; "see all" opens the trade's list.
 HOME_SHOPS_PER_TRADE = 6
 TRADE_PAGE_SIZE = 24
+# The city home's deals strip: a few deals ending soonest, then "All deals".
+HOME_DEALS = 8
 
 
 def current_time() -> datetime:
@@ -120,10 +124,15 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
             shops_for_city_home(city, now=now, query=query, trade=trade), TRADE_PAGE_SIZE
         ).get_page(request.GET.get("page"))
         shops = list(page.object_list)
+    # The deals strip: on the plain home only (not a search or a trade's list).
+    home_deals = [] if query or trade else deals_for_city(city, now=now, limit=HOME_DEALS)
+    prefetch_related_objects([item.deal for item in home_deals], "free_product")
     return render(
         request,
         "storefront/city_home.html",
         {
+            "home_deals": home_deals,
+            "now": now,
             "city": city,
             "query": query,
             "trade": trade,
@@ -155,6 +164,8 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
     if not shop.orders_paused and shop.delivery_enabled:
         delivery = earliest_delivery_slot(shop=shop, products=[], now=now)
         next_delivery = next_slot(delivery, shop.city, now)
+    deals = deals_of_shop_for_customers(shop, now=now)
+    prefetch_related_objects(deals, "free_product")
     return render(
         request,
         "storefront/shop_detail.html",
@@ -168,5 +179,7 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
             "next_pickup": next_pickup,
             "next_delivery": next_delivery,
             "delivery_postcodes": delivery_postcodes,
+            "deals": deals,
+            "now": now,
         },
     )

@@ -23,6 +23,9 @@ from comptoir.domain.accounts.privacy import (
 )
 from comptoir.domain.accounts.services import address_add, login_link_request, user_register
 from comptoir.domain.accounts.throttle import login_failure_record
+from comptoir.domain.deals.digest import digest_subscribe
+from comptoir.domain.deals.models import DigestSubscription
+from comptoir.domain.deals.services import voucher_claim
 from comptoir.domain.notifications.models import PushDelivery, PushSubscription
 from comptoir.domain.orders.desk import (
     default_ready_by,
@@ -35,6 +38,7 @@ from comptoir.domain.orders.desk import (
 from comptoir.domain.orders.models import Basket, Checkout, Order, OrderEvent, OrderLine
 from comptoir.domain.orders.sales import best_sellers, daily_revenue, sales_overview
 from comptoir.domain.shops.models import Membership, Role, Shop
+from tests.domain.deals.support import make_deal
 from tests.domain.orders.desk_support import place_orders
 from tests.domain.orders.support import NOW, PARIS, Scene, make_scene
 from tests.factories import make_membership, make_order, make_shop, make_user
@@ -166,6 +170,7 @@ def test_the_export_holds_the_profile_addresses_and_both_orders_exactly(scene, h
                 "vat_rate": "5.50",
                 "quantity": 2,
                 "line_total": "2.60",
+                "discount": "0.00",
             },
             {
                 "product": "Croissant",
@@ -174,9 +179,12 @@ def test_the_export_holds_the_profile_addresses_and_both_orders_exactly(scene, h
                 "vat_rate": "10.00",
                 "quantity": 3,
                 "line_total": "3.45",
+                "discount": "0.00",
             },
         ],
         "subtotal": "6.05",
+        "discount": "0.00",
+        "voucher": None,
         "delivery_fee": "0.00",
         "total": "6.05",
         "payment_method": "at_shop",
@@ -213,6 +221,7 @@ def test_the_export_holds_the_profile_addresses_and_both_orders_exactly(scene, h
             "vat_rate": "5.50",
             "quantity": 2,
             "line_total": "17.80",
+            "discount": "0.00",
         }
     ]
     assert (cheese_data["subtotal"], cheese_data["delivery_fee"], cheese_data["total"]) == (
@@ -294,7 +303,7 @@ def test_the_export_holds_no_checkout_token(scene):
 
 
 @pytest.mark.parametrize("orders", [1, 10])
-def test_the_export_takes_ten_queries_whatever_the_number_of_orders(
+def test_the_export_takes_twelve_queries_whatever_the_number_of_orders(
     orders, city, django_assert_num_queries
 ):
     customer = make_user()
@@ -306,7 +315,7 @@ def test_the_export_takes_ten_queries_whatever_the_number_of_orders(
     PushSubscription.objects.create(user=customer, endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH)
     make_membership(shop, customer)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         data = account_export(user=customer, now=NOW)
 
     assert len(data["orders"]) == orders
@@ -607,3 +616,39 @@ def test_guest_anonymisation_waits_for_open_orders_and_changes_nothing(city):
 
     assert refused.value.numbers == [waiting.number]
     assert Order.objects.get(pk=done.pk).contact_name == "Camille Martin"
+
+
+def test_the_export_lists_vouchers_and_the_deals_email_consent_and_deletion_drops_them(scene):
+    customer = scene.customer
+    deal = make_deal(
+        scene.bakery,
+        title="Un café offert",
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=1),
+    )
+    voucher = voucher_claim(deal=deal, customer=customer, now=NOW)
+    digest_subscribe(customer=customer, city=scene.bakery.city, now=NOW)
+
+    data = account_export(user=customer, now=LATER)
+
+    assert data["vouchers"] == [
+        {
+            "code": voucher.code,
+            "deal": "Un café offert",
+            "shop": scene.bakery.name,
+            "claimed_at": NOW.astimezone(PARIS).isoformat(),
+            "redeemed_at": None,
+            "redeemed": None,
+            "order": None,
+        }
+    ]
+    assert data["consents"]["recorded"] is True
+    assert data["consents"]["deals_digest"] == [
+        {"city": scene.bakery.city.name, "since": NOW.astimezone(PARIS).isoformat()}
+    ]
+
+    account_delete(user=customer, now=LATER)
+
+    voucher.refresh_from_db()
+    assert voucher.customer_id is None  # the shop's figures keep the claim, without a name
+    assert not DigestSubscription.objects.exists()

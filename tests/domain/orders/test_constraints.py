@@ -254,14 +254,61 @@ def test_it_refuses_negative_money(shop):
 
 
 @pytest.mark.parametrize(
-    ("subtotal", "fee", "total"), [("6.05", "0.00", "6.06"), ("6.05", "3.50", "6.05")]
+    ("subtotal", "discount", "fee", "total"),
+    [
+        ("6.05", "0.00", "0.00", "6.06"),
+        ("6.05", "0.00", "3.50", "6.05"),
+        ("6.05", "1.21", "0.00", "6.05"),
+        ("6.05", "1.21", "3.50", "9.55"),
+    ],
 )
-def test_it_refuses_a_total_that_is_not_subtotal_plus_fee(shop, subtotal, fee, total):
+def test_it_refuses_a_total_that_is_not_subtotal_less_discount_plus_fee(
+    shop, subtotal, discount, fee, total
+):
     fields = DELIVERY if fee != "0.00" else {}
-    with refused_by("orders_order_total_is_subtotal_plus_fee"):
+    with refused_by("orders_order_total_is_subtotal_less_discount_plus_fee"):
         make_order(
-            shop, **(fields | {"subtotal": D(subtotal), "delivery_fee": D(fee), "total": D(total)})
+            shop,
+            **(
+                fields
+                | {
+                    "subtotal": D(subtotal),
+                    "discount": D(discount),
+                    "voucher_code": "K7QF-3M2X",
+                    "delivery_fee": D(fee),
+                    "total": D(total),
+                }
+            ),
         )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"discount": D("-0.01"), "total": D("6.06")},
+        DELIVERY | {"discount": D("6.06"), "total": D("3.49")},  # into the fee
+    ],
+)
+def test_it_refuses_a_discount_below_zero_or_above_the_subtotal(shop, fields):
+    with refused_by("orders_order_discount_within_subtotal"):
+        make_order(shop, **(fields | {"voucher_code": "K7QF-3M2X"}))
+
+
+def test_it_refuses_a_discount_without_its_voucher(shop):
+    with refused_by("orders_order_discount_has_voucher"):
+        make_order(shop, discount=D("1.21"), total=D("4.84"))
+
+
+def test_it_accepts_a_discount_of_the_whole_subtotal_with_a_fee_and_none_at_all(shop):
+    make_order(shop, discount=D("6.05"), voucher_code="K7QF-3M2X", total=D("0.00"))
+    make_order(
+        shop,
+        **(DELIVERY | {"discount": D("0.10"), "voucher_code": "K7QF-3M2X", "total": D("9.45")}),
+    )
+    make_order(shop, voucher_code="K7QF-3M2X")  # a voucher that saved nothing
+    make_order(shop)
+
+    assert Order.objects.count() == 4
 
 
 def test_it_accepts_totals_that_add_up_to_the_cent_including_zero(shop):
@@ -348,6 +395,8 @@ def test_it_accepts_delivery_coordinates_at_the_limits(shop):
         ),
         ({"vat_rate": D("7.00")}, "orders_orderline_vat_rate_valid"),
         ({"line_total": D("3.44")}, "orders_orderline_total_is_price_times_quantity"),
+        ({"discount": D("-0.01")}, "orders_orderline_discount_within_line"),
+        ({"discount": D("3.46")}, "orders_orderline_discount_within_line"),
     ],
 )
 def test_it_refuses_an_inconsistent_order_line(shop, fields, constraint):
@@ -368,8 +417,9 @@ def test_it_accepts_order_lines_at_the_limits(shop):
         )
     )
     OrderLine.objects.create(**line_fields(order, vat_rate=D("20.00")))
+    OrderLine.objects.create(**line_fields(order, discount=D("3.45")))  # a free line
 
-    assert order.lines.count() == 3
+    assert order.lines.count() == 4
 
 
 # Order events

@@ -432,9 +432,11 @@ def test_it_shows_one_of_my_orders(customer_api, customer, bakery, clock):
             "quantity": 3,
             "unit_price": {"amount": "1.30", "currency": "EUR"},
             "line_total": {"amount": "3.90", "currency": "EUR"},
+            "discount": {"amount": "0.00", "currency": "EUR"},
         }
     ]
     assert body["total"] == {"amount": "3.90", "currency": "EUR"}
+    assert (body["discount"]["amount"], body["voucher_code"]) == ("0.00", None)
 
 
 def test_another_customers_order_is_not_found(customer_api, bakery, clock):
@@ -503,3 +505,109 @@ def test_an_order_number_with_a_nul_character_is_not_found(customer_api, custome
     assert_problem(customer_api.get(f"/api/v1/orders/{order.number}%00"), 404, "not_found")
     assert_problem(customer_api.post("/api/v1/orders/%00/cancel"), 404, "not_found")
     assert Order.objects.get(pk=order.pk).state == OrderState.PLACED
+
+
+# --- Vouchers at checkout -------------------------------------------------------------
+
+
+@pytest.fixture
+def voucher(customer, bakery):
+    from comptoir.domain.deals.services import voucher_claim
+    from tests.domain.deals.support import make_deal
+
+    deal = make_deal(
+        bakery,
+        title="20 % off",
+        percent=20,
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=5),
+    )
+    return voucher_claim(deal=deal, customer=customer, now=NOW)
+
+
+def test_the_basket_shows_the_discount_of_my_best_voucher_and_the_vat_on_what_is_paid(
+    filled, voucher, bakery, cheese
+):
+    body = filled.get(BASKET).json()
+
+    bread, cheese_part = body["shops"]
+    assert bread["subtotal"] == {"amount": "6.05", "currency": "EUR"}
+    assert bread["discount"] == {"amount": "1.21", "currency": "EUR"}
+    assert bread["voucher_code"] == voucher.code
+    # 2.08 at 5.5 % (0.11) and 2.76 at 10 % (0.25); 0.32 + 0.31 without the voucher.
+    assert bread["vat"] == {"amount": "0.36", "currency": "EUR"}
+    assert (cheese_part["discount"]["amount"], cheese_part["voucher_code"]) == ("0.00", None)
+
+
+def test_the_basket_says_why_a_voucher_is_not_used(filled, customer, bakery, clock):
+    from comptoir.domain.deals.services import voucher_claim
+    from tests.domain.deals.support import make_deal
+
+    pain = make_product(bakery, name="Pain au chocolat")
+    deal = make_deal(
+        bakery,
+        title="Chocolate",
+        whole_shop=False,
+        products=[pain],
+        starts_at=NOW - timedelta(days=1),
+        ends_at=NOW + timedelta(days=5),
+    )
+    voucher = voucher_claim(deal=deal, customer=customer, now=NOW)
+
+    bread = filled.get(BASKET).json()["shops"][0]
+
+    assert bread["discount"]["amount"] == "0.00"
+    assert bread["vouchers_not_used"] == [
+        {
+            "code": voucher.code,
+            "title": "Chocolate",
+            "reason": "it does not cover the products in your basket.",
+        }
+    ]
+
+
+def test_checkout_applies_my_voucher_and_the_order_shows_it(
+    filled, voucher, bakery, cheese, baguette
+):
+    seen = [{"shop_id": bakery.pk, "voucher_code": voucher.code, "discount": "1.21"}]
+
+    response = checkout(filled, {"choices": choices(bakery, cheese), "expected_discounts": seen})
+
+    assert response.status_code == 201, response.json()
+    bread = response.json()["orders"][0]
+    assert bread["subtotal"]["amount"] == "6.05"
+    assert bread["discount"] == {"amount": "1.21", "currency": "EUR"}
+    assert bread["voucher_code"] == voucher.code
+    assert bread["total"]["amount"] == "4.84"
+    assert [line["discount"]["amount"] for line in bread["lines"]] == ["0.52", "0.69"]
+    detail = filled.get(f"/api/v1/orders/{bread['number']}").json()
+    assert (detail["discount"]["amount"], detail["voucher_code"]) == ("1.21", voucher.code)
+
+
+def test_checkout_refuses_a_discount_that_changed_with_409_and_orders_nothing(
+    filled, voucher, bakery, cheese
+):
+    from comptoir.domain.deals.services import voucher_redeem
+
+    voucher_redeem(code=voucher.code, shop=bakery, now=NOW)  # used at the counter meanwhile
+    seen = [{"shop_id": bakery.pk, "voucher_code": voucher.code, "discount": "1.21"}]
+
+    response = checkout(filled, {"choices": choices(bakery, cheese), "expected_discounts": seen})
+
+    body = assert_problem(response, 409, "voucher_changed")
+    assert "already used" in body["detail"]
+    assert_nothing_placed()
+    assert len(basket_lines()) == 3
+
+
+def test_cancelling_my_order_gives_my_voucher_back(filled, voucher, bakery, cheese):
+    from comptoir.domain.deals.models import Voucher
+
+    placed = checkout(filled, {"choices": choices(bakery, cheese)}).json()["orders"]
+
+    response = filled.post(f"/api/v1/orders/{placed[0]['number']}/cancel")
+
+    assert response.status_code == 200
+    back = Voucher.objects.select_related("deal").get(pk=voucher.pk)
+    assert (back.redeemed_at, back.order_id, back.deal.redeemed_count) == (None, None, 0)
+    assert filled.get(BASKET).json()["shops"] == []

@@ -12,6 +12,9 @@ from django.utils import translation
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.deals.digest import digest_subscribe
+from comptoir.domain.deals.services import voucher_claim
+from tests.domain.deals.support import NOW, make_deal
 from tests.domain.orders.support import make_scene
 from tests.domain.orders.test_checkout import place
 from tests.factories import make_category, make_membership, make_product, make_shop, make_user
@@ -36,6 +39,11 @@ def one_of_each(city):
     scene = make_scene(city)
     Product.objects.filter(pk=scene.croissant.pk).update(daily_quota=10)
     place(scene)
+    # A deal with a claimed voucher, a digest subscription, and the claim's e-mail.
+    deal = make_deal(shop)
+    customer = make_user()
+    voucher_claim(deal=deal, customer=customer, now=NOW)
+    digest_subscribe(customer=customer, city=city, now=NOW)
     DBTaskResult.objects.create(
         task_path="comptoir.tasks.retired_task",
         args_kwargs={"args": [], "kwargs": {}},

@@ -482,8 +482,9 @@ def test_it_reads_the_checkout_page_in_a_fixed_number_of_queries(
 ):
     # session, user, city, basket, lines, the last orders, the saved address,
     # hours, closures, delivery settings, postcodes, each shop's bookings:
-    # pickup (both shops) and delivery (the cheese shop); the header's basket count.
-    with django_assert_num_queries(15):
+    # pickup (both shops) and delivery (the cheese shop); the customer's vouchers;
+    # the header's basket count.
+    with django_assert_num_queries(16):
         response = client.get(URL)
 
     assert response.status_code == 200

@@ -220,8 +220,8 @@ def test_it_renders_in_a_fixed_number_of_queries(
             bakery, category=categories[i % 3] if i % 5 else None, allergens=Allergen.GLUTEN
         )
     # Shop with city, hours, closures, products; and the pickup bookings of the
-    # next 7 days (earliest_pickup_slot, hours and closures already loaded).
-    with django_assert_num_queries(5):
+    # next 7 days (earliest_pickup_slot, hours and closures already loaded); its deals.
+    with django_assert_num_queries(6):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('<li class="product') == product_count
     assert 'class="facts__next"' in response.content.decode()
@@ -237,9 +237,9 @@ def test_it_renders_a_delivering_shop_in_a_fixed_number_of_queries(
     make_opening_hours(bakery, 1, "07:30", "13:00")
     for _ in range(product_count):
         make_product(bakery)
-    # The five above, its delivery postcodes, and for the next delivery slot:
+    # The six above, its delivery postcodes, and for the next delivery slot:
     # delivery settings, bookings.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('class="facts__next"') == 2
 

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.deals.online import vouchers_for_basket_view
 from comptoir.domain.orders.checkout import (
     Collect,
     Contact,
@@ -40,7 +41,9 @@ PROBLEMS = {404: s.Problem, 409: s.Problem, 422: s.Problem}
 def _basket(city_slug: str, user: User, *, create: bool) -> tuple[Basket | None, s.BasketOut]:
     city, now = city_or_404(city_slug), clock()
     basket = basket_for(city=city, user=user, create=create)
-    return basket, basket_out(city, basket_view(basket, now), now)
+    view = basket_view(basket, now)
+    vouchers = vouchers_for_basket_view(view, customer=user, now=now) if view.shops else {}
+    return basket, basket_out(city, view, now, vouchers)
 
 
 def _product(product_id: int) -> Product:
@@ -52,7 +55,9 @@ def _product(product_id: int) -> Product:
 
 @router.get("/cities/{slug:city}/basket", response=s.BasketOut, summary="My basket")
 def basket_get(request: HttpRequest, city: str) -> s.BasketOut:
-    """The basket in this city, grouped by shop, with totals and what is still available."""
+    """The basket in this city, grouped by shop, with totals and what is still available.
+    Each shop's `discount` is what the customer's best voucher of that shop takes off
+    (applied by itself at checkout); `vouchers_not_used` says why the others do not apply."""
     return _basket(city, user_of(request), create=False)[1]
 
 
@@ -137,8 +142,10 @@ def _choice(choice: s.ShopChoiceIn) -> FulfilmentChoice:
 def checkout(request: HttpRequest, city: str, payload: s.CheckoutIn) -> HttpResponse:
     """Place every shop's part of the basket at once, all or nothing. Each shop
     needs a choice: `collect` with a slot, or `delivery` with a slot and an address.
+    The customer's best voucher of each shop applies by itself (`discount` on the order).
     Refusals write nothing: 409 `basket_changed` (with `changes`), `out_of_stock`
-    (with `shortfalls`), `slot_full`, `shop_paused`…; 422 for what to fix."""
+    (with `shortfalls`), `voucher_changed` (a voucher used or ended meanwhile: see
+    `expected_discounts`), `slot_full`, `shop_paused`…; 422 for what to fix."""
     user = user_of(request)
     the_city = city_or_404(city)
 
@@ -164,6 +171,11 @@ def checkout(request: HttpRequest, city: str, payload: s.CheckoutIn) -> HttpResp
             now=now,
             customer=user,
             payment_method=payload.payment_method,
+            expected_vouchers=(
+                None
+                if payload.expected_discounts is None
+                else {e.shop_id: (e.voucher_code, e.discount) for e in payload.expected_discounts}
+            ),
         )
         orders = [
             order_for_customer(user, number)

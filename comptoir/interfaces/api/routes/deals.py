@@ -185,7 +185,12 @@ def deal_get(request: HttpRequest, city: str, deal_id: int) -> DealOut:
 def deal_claim(request: HttpRequest, city: str, deal_id: int) -> Status[VoucherOut]:
     """One tap: a voucher with a short code. 409 `deal_sold_out` when none is left,
     `voucher_limit_reached` when the customer has their share."""
-    voucher = voucher_claim(deal=_shown_deal(city, deal_id), customer=user_of(request), now=clock())
+    voucher = voucher_claim(
+        deal=_shown_deal(city, deal_id),
+        customer=user_of(request),
+        now=clock(),
+        link_url=request.build_absolute_uri,  # the e-mail copy links to the voucher's page
+    )
     voucher = Voucher.objects.select_related("deal__shop", "deal__city").get(pk=voucher.pk)
     return Status(201, voucher_out(voucher))
 

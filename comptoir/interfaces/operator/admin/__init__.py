@@ -9,9 +9,20 @@ from comptoir.interfaces.operator.admin import (
     accounts,
     catalogue,
     cities,
+    deals,
     fulfilment,
+    notifications,
     orders,
     shops,
 )
 
-__all__ = ["accounts", "catalogue", "cities", "fulfilment", "orders", "shops"]
+__all__ = [
+    "accounts",
+    "catalogue",
+    "cities",
+    "deals",
+    "fulfilment",
+    "notifications",
+    "orders",
+    "shops",
+]

@@ -25,7 +25,7 @@ from comptoir.domain.orders.models import (
     OrderEvent,
     OrderLine,
 )
-from comptoir.domain.orders.totals import compute_totals
+from comptoir.domain.orders.selectors import order_totals
 from comptoir.interfaces.operator.admin.fulfilment import ReadOnlyAdmin, ReadOnlyInline, local_time
 
 
@@ -114,6 +114,7 @@ class OrderAdmin(ReadOnlyAdmin):
             {
                 "fields": (
                     "subtotal_label",
+                    "discount_label",
                     "delivery_fee_label",
                     "total_label",
                     "vat_breakdown",
@@ -147,13 +148,20 @@ class OrderAdmin(ReadOnlyAdmin):
     def subtotal_label(self, order: Order) -> str:
         return format_money(order.subtotal, order.city.currency)
 
+    @admin.display(description=_("discount incl. VAT"))
+    def discount_label(self, order: Order) -> str:
+        if not order.discount:
+            return "—"
+        amount = format_money(order.discount, order.city.currency)
+        return f"\N{MINUS SIGN}{amount} ({order.voucher_code})"
+
     @admin.display(description=_("delivery fee incl. VAT"))
     def delivery_fee_label(self, order: Order) -> str:
         return format_money(order.delivery_fee, order.city.currency)
 
     @admin.display(description=_("VAT"))
     def vat_breakdown(self, order: Order) -> SafeString:
-        totals = compute_totals(order.lines.all(), delivery_fee=order.delivery_fee)
+        totals = order_totals(order, order.lines.all())
         currency = order.city.currency
         return format_html_join(
             "",
