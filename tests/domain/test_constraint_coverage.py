@@ -212,6 +212,10 @@ REGISTRY: dict[str, list[str]] = {
         "shops.test_constraints.test_it_accepts_a_shop_slug_that_only_starts_like_a_reserved_one",
     ],
     "shops_shop_trade_valid": ["shops.test_constraints.test_it_refuses_an_unknown_trade"],
+    "shops_shop_suspended_is_unpublished": [
+        "shops.test_constraints.test_it_refuses_a_suspended_shop_that_is_still_published",
+        "shops.test_constraints.test_it_accepts_a_suspended_shop_once_unpublished",
+    ],
     "shops_shop_latitude_range": [
         "shops.test_constraints.test_it_refuses_a_latitude_out_of_range",
         "shops.test_constraints.test_it_accepts_coordinates_at_the_limits",

@@ -79,6 +79,14 @@ class City(models.Model):
     is_live = models.BooleanField(
         _("live"), default=False, help_text=_("Customers can see a city once it is live.")
     )
+    shops_go_live_automatically = models.BooleanField(
+        _("shops go live automatically"),
+        default=False,
+        help_text=_(
+            "A new shop opens to customers as soon as its first-run checklist is complete, "
+            "without waiting for the operator's approval."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

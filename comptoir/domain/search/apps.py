@@ -14,6 +14,10 @@ class SearchConfig(AppConfig):
         from comptoir.domain.search.services import search_index_repair_after_migrate
 
         # SQLite drops a table's triggers when a migration rebuilds the table.
+        # post_migrate is only sent for apps with models, which this one has
+        # not: listen to the catalogue's (sent once all migrations have run).
         post_migrate.connect(
-            search_index_repair_after_migrate, sender=self, dispatch_uid="search_index_repair"
+            search_index_repair_after_migrate,
+            sender=self.apps.get_app_config("catalogue"),
+            dispatch_uid="search_index_repair",
         )

@@ -347,6 +347,16 @@ def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, DROP)
 
 
+def drop_sqlite_triggers(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """Before a migration rebuilds a table the SQLite triggers read (a new CHECK on
+    `shops_shop`…): SQLite refuses to drop a table a trigger names. `repair`, run
+    after every `migrate`, puts them back and refills the index. No-op elsewhere."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in _triggers("sqlite"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
+
+
 def rebuild(connection: BaseDatabaseWrapper) -> None:
     """Fill the index again from the catalogue (after a restore, or to compact it)."""
     with connection.cursor() as cursor:

@@ -153,6 +153,11 @@ class Shop(models.Model):
     is_active = models.BooleanField(
         _("published"), default=True, help_text=_("Unpublished shops are hidden from customers.")
     )
+    #: When the operator approved the shop (or its city let it go live by itself).
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    #: Set while the shop is suspended for unpaid invoices: unpublished, no new
+    #: orders or deals; orders already placed are still served.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,6 +168,10 @@ class Shop(models.Model):
         indexes = [models.Index(fields=["city", "trade", "name"], name="shops_city_trade_name")]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="shops_shop_slug_unique_in_city"),
+            models.CheckConstraint(
+                condition=models.Q(suspended_at__isnull=True) | models.Q(is_active=False),
+                name="shops_shop_suspended_is_unpublished",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(slug__in=sorted(RESERVED_SHOP_SLUGS)),
                 name="shops_shop_slug_not_reserved",

@@ -4,6 +4,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from comptoir.domain.shops.models import Closure, Membership, OpeningHours, Role, Shop
 from tests.domain.violations import refused_by
@@ -249,3 +250,18 @@ def test_it_refuses_a_shop_slug_reserved_for_city_pages(city, slug):
 
 def test_it_accepts_a_shop_slug_that_only_starts_like_a_reserved_one(city):
     assert make_shop(city, slug="search-2").slug == "search-2"
+
+
+def test_it_refuses_a_suspended_shop_that_is_still_published(city):
+    shop = make_shop(city)
+
+    with refused_by("shops_shop_suspended_is_unpublished"):
+        Shop.objects.filter(pk=shop.pk).update(suspended_at=timezone.now())
+
+
+def test_it_accepts_a_suspended_shop_once_unpublished(city):
+    shop = make_shop(city)
+
+    Shop.objects.filter(pk=shop.pk).update(suspended_at=timezone.now(), is_active=False)
+
+    assert Shop.objects.get(pk=shop.pk).suspended_at is not None
