@@ -42,6 +42,11 @@ RESERVED_CITY_SLUGS = frozenset(
         "offline",
         "manifest",
         "sw",
+        "partner",
+        "partners",
+        "join",
+        "legal",
+        "cities",
     }
 )
 

@@ -36,6 +36,9 @@ RESERVED_SHOP_SLUGS = frozenset(
         "desk",
         "api",
         "live",
+        "legal",
+        "terms",
+        "privacy",
     }
 )
 
