@@ -26,10 +26,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptoir.domain.accounts.models import Address
+from comptoir.domain.billing.periods import Month
+from comptoir.domain.billing.services import invoice_issue
 from comptoir.domain.catalogue.models import CatalogueImport
 from comptoir.domain.deals.services import voucher_claim
+from comptoir.domain.insights.models import CityPartner
+from comptoir.domain.legal.models import ShopTerms
 from comptoir.domain.shops.models import Closure, Role, ShopInvitation
 from tests.access import named_routes
+from tests.domain.billing.support import RUN_AT, make_issuer, make_plan, subscribe
 from tests.domain.deals.support import make_deal
 from tests.factories import (
     make_category,
@@ -63,6 +68,7 @@ class Scene:
     customer: Any
     superuser: Any
     order: Any
+    partner: Any
     objects: dict[str, Any] = field(default_factory=dict)
 
 
@@ -105,6 +111,13 @@ def demo_scene() -> Scene:
     superuser = make_user(email="operator@example.fr", is_staff=True, is_superuser=True)
     deal = make_deal(shop, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=2))
     voucher = voucher_claim(deal=deal, customer=customer, now=now)
+    ShopTerms.objects.create(shop=shop, body="Paiement au retrait.")
+    make_issuer()
+    invoice = invoice_issue(
+        subscription=subscribe(shop, make_plan(city)), month=Month(2026, 3), now=RUN_AT
+    )
+    partner = make_user(email="partner@example.fr")
+    CityPartner.objects.create(user=partner, city=city, organisation="Métropole Rouen Normandie")
     return Scene(
         city=city,
         shop=shop,
@@ -113,6 +126,7 @@ def demo_scene() -> Scene:
         customer=customer,
         superuser=superuser,
         order=order,
+        partner=partner,
         objects={
             "address": address,
             "closure": closure,
@@ -121,6 +135,7 @@ def demo_scene() -> Scene:
             "import": catalogue_import,
             "deal": deal,
             "voucher": voucher,
+            "invoice": invoice,
         },
     )
 
@@ -152,12 +167,15 @@ def fill(name: str, params: list[str], scene: Scene) -> dict[str, Any] | None:
         "member_pk": scene.objects["member"].pk,
         "deal_id": scene.objects["deal"].pk,
         "code": scene.objects["voucher"].code,
+        "kind": "privacy",
         "app_label": "shops",
     }
     kwargs: dict[str, Any] = {}
     for param in params:
         if param == "pk" and name.startswith("accounts:address"):
             kwargs[param] = scene.objects["address"].pk
+        elif param == "pk" and name.startswith(("backoffice:invoice", "admin:billing_invoice_")):
+            kwargs[param] = scene.objects["invoice"].pk
         elif param == "pk" and name.startswith("backoffice:deal"):
             kwargs[param] = scene.objects["deal"].pk
         elif param == "pk" and name.startswith("backoffice:products_import"):
@@ -223,6 +241,8 @@ def visitor(page: Page, scene: Scene) -> Any:
         return scene.owner
     if url.startswith("/operator/"):
         return scene.superuser
+    if url.startswith("/partner/"):
+        return scene.partner
     return None
 
 

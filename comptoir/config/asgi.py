@@ -50,6 +50,7 @@ def run_desk_sweep() -> None:
     from django.utils import timezone
 
     from comptoir.domain.accounts.throttle import login_throttle_purge
+    from comptoir.domain.billing.services import billing_run
     from comptoir.domain.deals.digest import digest_due
     from comptoir.domain.notifications.outbox import outbox_sweep
     from comptoir.domain.orders.escalation import desk_sweep
@@ -65,6 +66,7 @@ def run_desk_sweep() -> None:
             idempotency_purge(now=now)
             login_throttle_purge(now=now)
             digest_due(now=now)  # the weekly deals e-mails, from Monday 08:00 city time
+            billing_run(now=now)  # last month's invoices, reminders, suspensions
 
 
 class PeriodicSweep:

@@ -44,6 +44,8 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").spl
 #: The public origin put in e-mails sent without a request (the weekly digest);
 #: empty: https:// and the first of ALLOWED_HOSTS.
 SITE_URL = os.environ.get("SITE_URL", "")
+#: Days past an invoice's due date before the shop is suspended (docs/billing.md).
+BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "15"))
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "comptoir.interfaces.backoffice",
     "comptoir.interfaces.push",
     "comptoir.interfaces.api",
+    "comptoir.interfaces.partner",
     # django.contrib.admin, its site replaced by the operator's (one protected log-in page).
     "comptoir.interfaces.operator.apps.OperatorAdminConfig",
     "django.contrib.auth",
@@ -77,6 +80,10 @@ INSTALLED_APPS = [
     "comptoir.domain.orders",
     "comptoir.domain.notifications",
     "comptoir.domain.deals",
+    "comptoir.domain.onboarding",
+    "comptoir.domain.billing",
+    "comptoir.domain.insights",
+    "comptoir.domain.legal",
     # Tooling.
     "comptoir.demo",
 ]

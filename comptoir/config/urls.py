@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/", include("comptoir.interfaces.api.urls")),
     # The shop side: the picker, then each shop's order desk and back office.
     path("shop/", include("comptoir.interfaces.pro.urls")),
+    # The city partners' read-only dashboards.
+    path("partner/", include("comptoir.interfaces.partner.urls")),
     path("shop/<slug:city_slug>/<slug:shop_slug>/desk/", include("comptoir.interfaces.desk.urls")),
     path("shop/<slug:city_slug>/<slug:shop_slug>/", include("comptoir.interfaces.backoffice.urls")),
     path("", include("comptoir.interfaces.storefront.urls")),

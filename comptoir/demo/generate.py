@@ -98,13 +98,14 @@ def demo_city_generate(
             shop_count += len(created)
             product_count += written
         assert first_shop is not None
-        neighbour = (
-            Shop.objects.filter(city=city, trade=first_shop.trade)
-            .exclude(pk=first_shop.pk)
-            .order_by("pk")
-            .first()
-        )
-        demo_accounts_ensure(city=spec, shop=first_shop, second_shop=neighbour)
+        if spec.with_logins:
+            neighbour = (
+                Shop.objects.filter(city=city, trade=first_shop.trade)
+                .exclude(pk=first_shop.pk)
+                .order_by("pk")
+                .first()
+            )
+            demo_accounts_ensure(city=spec, shop=first_shop, second_shop=neighbour)
         demo_deals_ensure(city=city, now=timezone.now())  # issue #7: a few live deals
     return DemoResult(city, False, shop_count, product_count, drawn, time.perf_counter() - started)
 

@@ -120,6 +120,11 @@ class _Planner:
         self.slugs.add(slug)
         return name, slug
 
+    def localised(self, text: str) -> str:
+        for old, new in self.city.local_words:
+            text = text.replace(old, new)
+        return text
+
     def phone(self) -> str:
         while True:
             number = f"{self.city.phone_prefix}{self.rng.randrange(10**6):06d}"
@@ -210,8 +215,8 @@ class _Planner:
             spec=spec,
             name=name,
             slug=slug,
-            tagline=rng.choice(spec.taglines),
-            description=rng.choice(spec.descriptions),
+            tagline=self.localised(rng.choice(spec.taglines)),
+            description=self.localised(rng.choice(spec.descriptions)),
             photo=shop_photo_name(spec),
             phone=self.phone(),
             email=f"{slug[:50]}@demo.comptoir.fr",

@@ -13,12 +13,14 @@ from django.utils import timezone, translation
 
 from comptoir.domain.accounts.models import Address
 from comptoir.domain.fulfilment.errors import OutsideDeliveryZone
+from comptoir.domain.fulfilment.models import PostcodeArea
 from comptoir.domain.fulfilment.selectors import earliest_pickup_slot
 from comptoir.domain.orders.checkout import Collect, checkout_place
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order
 from comptoir.domain.orders.services import basket_add, basket_for
 from comptoir.interfaces.storefront.basket_session import VISITOR_TOKEN_SESSION_KEY
 from tests.browser.test_accessibility import blocking, describe
+from tests.browser.test_delivery_zone import type_in
 from tests.domain.orders.support import CONTACT, collect_shop, delivery_shop
 from tests.factories import make_city, make_product, make_user
 
@@ -182,6 +184,16 @@ def test_it_refuses_delivery_outside_the_area_then_places_it_for_pickup(
         longitude=Decimal("2.321100"),
         is_default=True,
     )
+    # Where the typed postcode is, for the approximate geocoder (docs/fulfilment.md).
+    PostcodeArea.objects.get_or_create(
+        country="FR",
+        postal_code="75008",
+        defaults={
+            "name": "Paris 8e",
+            "latitude": Decimal("48.8755"),
+            "longitude": Decimal("2.3106"),
+        },
+    )
     basket = basket_for(city=rouen["city"], user=customer, create=True)
     basket_add(basket=basket, product=rouen["cheese"].products.get(), quantity=2)
     log_in(live_server, phone, customer)
@@ -191,7 +203,11 @@ def test_it_refuses_delivery_outside_the_area_then_places_it_for_pickup(
     with summary_refreshed(page):
         shop.locator(".co-kind__option", has=page.locator("input[value='delivery']")).tap()
     assert page.locator(".co-address").is_visible() is True
-    assert page.locator("#id_address-line1").input_value() == "1 place de la Concorde"
+    # A saved address far from Rouen is not offered in Rouen's checkout: she types it.
+    assert page.locator("#id_address-line1").input_value() == ""
+    type_in(page, "#id_address-line1", "1 place de la Concorde")
+    type_in(page, "#id_address-postal_code", "75008")
+    type_in(page, "#id_address-locality", "Paris")
     with page.expect_navigation(url=f"{live_server.url}/rouen/checkout/"):
         page.locator(".co-confirm").tap()
 

@@ -12,6 +12,157 @@ from django.apps import apps
 from django.db import connection
 
 REGISTRY: dict[str, list[str]] = {
+    # billing
+    "billing_plan_name_unique": [
+        "billing.test_constraints.test_it_refuses_a_second_plan_of_the_same_name_in_a_city",
+        "billing.test_constraints.test_it_accepts_a_free_plan_and_a_commission_of_0_or_100",
+    ],
+    "billing_plan_fee_non_negative": [
+        "billing.test_constraints.test_it_refuses_a_negative_fee_or_a_commission_outside_0_to_100",
+        "billing.test_constraints.test_it_accepts_a_free_plan_and_a_commission_of_0_or_100",
+    ],
+    "billing_plan_commission_range": [
+        "billing.test_constraints.test_it_refuses_a_negative_fee_or_a_commission_outside_0_to_100",
+        "billing.test_constraints.test_it_accepts_a_free_plan_and_a_commission_of_0_or_100",
+    ],
+    "billing_issuer_one_current": [
+        "billing.test_constraints.test_it_refuses_two_current_issuers_and_accepts_former_ones",
+    ],
+    "billing.BillingDetails.shop (unique)": [
+        "billing.test_constraints.test_it_refuses_a_second_billing_details_row_or_subscription_for_a_shop",
+    ],
+    "billing.Subscription.shop (unique)": [
+        "billing.test_constraints.test_it_refuses_a_second_billing_details_row_or_subscription_for_a_shop",
+    ],
+    "billing_subscription_trial_after_start": [
+        "billing.test_constraints.test_it_refuses_a_trial_ending_before_the_start_or_a_next_plan_without_date",
+        "billing.test_constraints.test_it_accepts_a_trial_of_zero_days_and_a_dated_next_plan",
+    ],
+    "billing_subscription_next_plan_dated": [
+        "billing.test_constraints.test_it_refuses_a_trial_ending_before_the_start_or_a_next_plan_without_date",
+        "billing.test_constraints.test_it_accepts_a_trial_of_zero_days_and_a_dated_next_plan",
+    ],
+    "billing_counter_unique": [
+        "billing.test_constraints.test_it_refuses_a_second_counter_for_an_issuer_and_year",
+    ],
+    "billing_invoice_number_unique": [
+        "billing.test_constraints.test_it_refuses_a_second_invoice_with_the_same_number_or_month",
+    ],
+    "billing_invoice_one_per_month": [
+        "billing.test_constraints.test_it_refuses_a_second_invoice_with_the_same_number_or_month",
+    ],
+    "billing_invoice_sequence_positive": [
+        "billing.test_constraints.test_it_refuses_invalid_invoices",
+        "billing.test_constraints.test_it_accepts_a_valid_invoice_paid_on_its_due_date",
+    ],
+    "billing_invoice_status_valid": [
+        "billing.test_constraints.test_it_refuses_invalid_invoices",
+        "billing.test_constraints.test_it_accepts_a_valid_invoice_paid_on_its_due_date",
+    ],
+    "billing_invoice_totals_add_up": [
+        "billing.test_constraints.test_it_refuses_invalid_invoices",
+        "billing.test_constraints.test_it_accepts_a_valid_invoice_paid_on_its_due_date",
+    ],
+    "billing_invoice_due_after_issue": [
+        "billing.test_constraints.test_it_refuses_invalid_invoices",
+        "billing.test_constraints.test_it_accepts_a_valid_invoice_paid_on_its_due_date",
+    ],
+    "billing_invoice_paid_has_date": [
+        "billing.test_constraints.test_it_refuses_invalid_invoices",
+        "billing.test_constraints.test_it_accepts_a_valid_invoice_paid_on_its_due_date",
+    ],
+    "billing_invoiceline_amount_non_negative": [
+        "billing.test_constraints.test_it_refuses_a_negative_line_and_accepts_a_zero_one",
+    ],
+    "billing_event_kind_valid": [
+        "billing.test_constraints.test_it_refuses_an_unknown_event_kind_and_accepts_every_kind",
+    ],
+    # onboarding
+    "onboarding.OwnerInvitation.token_hash (unique)": [
+        "onboarding.test_constraints.test_it_refuses_two_invitations_with_one_token_hash",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding.OwnerInvitation.shop (unique)": [
+        "onboarding.test_constraints.test_it_refuses_one_shop_created_by_two_invitations",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding.GoLiveRequest.shop (unique)": [
+        "onboarding.test_constraints.test_it_refuses_two_requests_to_go_live_for_one_shop",
+        "onboarding.test_constraints.test_it_accepts_one_request_to_go_live_per_shop",
+    ],
+    "onboarding_signup_status_valid": [
+        "onboarding.test_constraints.test_it_refuses_an_unknown_request_status",
+        "onboarding.test_constraints.test_it_accepts_every_status_with_its_decision_a_town_alone_and_decided_duplicates",
+    ],
+    "onboarding_signup_trade_valid": [
+        "onboarding.test_constraints.test_it_refuses_an_unknown_request_trade",
+        "onboarding.test_constraints.test_it_accepts_every_status_with_its_decision_a_town_alone_and_decided_duplicates",
+    ],
+    "onboarding_signup_city_or_town": [
+        "onboarding.test_constraints.test_it_refuses_a_request_with_neither_city_nor_town",
+        "onboarding.test_constraints.test_it_accepts_every_status_with_its_decision_a_town_alone_and_decided_duplicates",
+    ],
+    "onboarding_signup_email_lowercase": [
+        "onboarding.test_constraints.test_it_refuses_a_request_address_in_capitals",
+        "onboarding.test_constraints.test_it_accepts_every_status_with_its_decision_a_town_alone_and_decided_duplicates",
+    ],
+    "onboarding_signup_decided_when_not_new": [
+        "onboarding.test_constraints.test_it_refuses_a_decision_without_its_time_and_a_time_without_decision",
+        "onboarding.test_constraints.test_it_accepts_every_status_with_its_decision_a_town_alone_and_decided_duplicates",
+    ],
+    "onboarding_signup_one_new_per_email": [
+        "onboarding.test_constraints.test_it_refuses_two_new_requests_from_one_address",
+        "onboarding.test_constraints.test_it_accepts_every_status_with_its_decision_a_town_alone_and_decided_duplicates",
+    ],
+    "onboarding_invitation_expires_after_creation": [
+        "onboarding.test_constraints.test_it_refuses_an_invitation_that_does_not_expire_after_it_is_sent",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding_invitation_used_or_revoked_not_both": [
+        "onboarding.test_constraints.test_it_refuses_an_invitation_both_used_and_withdrawn",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding_invitation_shop_only_when_used": [
+        "onboarding.test_constraints.test_it_refuses_a_shop_on_an_unused_invitation",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding_invitation_email_lowercase": [
+        "onboarding.test_constraints.test_it_refuses_an_invitation_address_in_capitals",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding_invitation_trade_valid": [
+        "onboarding.test_constraints.test_it_refuses_an_unknown_invitation_trade",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    "onboarding_invitation_one_open_per_email": [
+        "onboarding.test_constraints.test_it_refuses_two_open_invitations_of_one_address_in_one_city",
+        "onboarding.test_constraints.test_it_accepts_closed_invitations_beside_an_open_one_and_one_per_city",
+    ],
+    # legal
+    "legal_legalpage_one_per_city_and_kind": [
+        "legal.test_constraints.test_it_refuses_two_pages_of_one_kind_in_a_city",
+        "legal.test_constraints.test_it_accepts_one_kind_in_two_cities_and_every_kind_in_one",
+    ],
+    "legal_legalpage_one_default_per_kind": [
+        "legal.test_constraints.test_it_refuses_a_second_platform_default_of_a_kind",
+        "legal.test_constraints.test_it_accepts_a_platform_default_once_the_old_one_is_gone",
+    ],
+    "legal_legalpage_kind_valid": [
+        "legal.test_constraints.test_it_refuses_an_unknown_kind",
+        "legal.test_constraints.test_it_accepts_every_kind",
+    ],
+    "legal_legalpage_body_not_empty": [
+        "legal.test_constraints.test_it_refuses_an_empty_page",
+        "legal.test_constraints.test_it_accepts_a_page_of_one_character",
+    ],
+    "legal.ShopTerms.shop (unique)": [
+        "legal.test_constraints.test_it_refuses_two_sets_of_terms_for_one_shop",
+        "legal.test_constraints.test_it_accepts_terms_for_two_shops",
+    ],
+    "legal_shopterms_body_not_empty": [
+        "legal.test_constraints.test_it_refuses_empty_terms_of_sale",
+        "legal.test_constraints.test_it_accepts_terms_of_sale_of_one_character",
+    ],
     # deals
     "deals_deal_ends_after_start": [
         "deals.test_constraints.test_it_refuses_a_deal_that_does_not_end_after_it_starts",
@@ -201,6 +352,15 @@ REGISTRY: dict[str, list[str]] = {
     ],
     "cities.City.slug (unique)": [
         "cities.test_constraints.test_it_refuses_two_cities_with_one_slug",
+    ],
+    # insights
+    "insights_citypartner_unique": [
+        "insights.test_constraints.test_it_refuses_the_same_person_twice_as_partner_of_one_city",
+        "insights.test_constraints.test_it_accepts_one_person_as_partner_of_two_cities",
+    ],
+    "insights_citypartner_organisation_not_empty": [
+        "insights.test_constraints.test_it_refuses_a_partner_without_organisation",
+        "insights.test_constraints.test_it_accepts_a_one_letter_organisation",
     ],
     # shops
     "shops_shop_slug_unique_in_city": [

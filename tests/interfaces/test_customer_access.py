@@ -136,6 +136,8 @@ ELSEWHERE_PREFIXES = (
     # its customer routes (/api/v1/orders/…, /api/v1/cities/<city>/basket…)
     # need the same walk with tokens.
     "api/v1/",
+    # The city partners' dashboards: tests/interfaces/partner/ walks their access.
+    "partner/",
 )
 #: ...and pages about nobody: the catalogue, the app shell, the API's schema,
 #: the shop picker (the signed-in user's own) and invitations (a bearer token).
@@ -149,6 +151,10 @@ ELSEWHERE = {
     "api_docs",
     "pro:home",
     "pro:join",
+    # Joining the marketplace: the public request form, the owner's invitation (a token).
+    "pro:apply",
+    "pro:apply_done",
+    "pro:welcome",
     "storefront:index",
     "storefront:city_home",
     "storefront:search",
@@ -158,6 +164,10 @@ ELSEWHERE = {
     "storefront:deals",
     "storefront:deal_detail",
     "storefront:deal_claim",
+    # Legal pages: the city's, the platform's, a shop's terms of sale.
+    "storefront:platform_legal",
+    "storefront:legal",
+    "storefront:shop_terms",
 }
 
 

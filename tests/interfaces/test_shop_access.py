@@ -19,11 +19,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comptoir.domain.billing.periods import Month
+from comptoir.domain.billing.services import invoice_issue
 from comptoir.domain.catalogue.models import CatalogueImport
 from comptoir.domain.deals.models import Voucher
 from comptoir.domain.deals.services import voucher_claim
 from comptoir.domain.shops.models import Closure, Membership, Role, ShopInvitation
 from tests.access import named_routes, route_params, snapshot
+from tests.domain.billing.support import RUN_AT, make_issuer, make_plan, subscribe
 from tests.domain.deals.support import make_deal
 from tests.factories import make_membership, make_opening_hours, make_product, make_shop, make_user
 from tests.sales_orders import make_order
@@ -67,6 +70,10 @@ OWNER_ONLY = {
     "backoffice:deal_end",
     "backoffice:deal_duplicate",
     "backoffice:deal_figures",
+    "backoffice:invoices",
+    "backoffice:invoice",
+    "backoffice:invoice_pdf",
+    "pro:go_live",
 }
 
 #: Pages every member (owner or staff) may use.
@@ -173,6 +180,10 @@ def world(city):
         ends_at=now + timedelta(days=2),
     )
     voucher = voucher_claim(deal=other_deal, customer=customer, now=now)
+    make_issuer()
+    invoice = invoice_issue(
+        subscription=subscribe(shop_b, make_plan(city)), month=Month(2026, 3), now=RUN_AT
+    )
     Voucher.objects.filter(pk=voucher.pk).update(code=VOUCHER_CODE)
     return World(
         shop_a=shop_a,
@@ -184,6 +195,7 @@ def world(city):
         customer=customer,
         objects_b={
             "deal": deal,
+            "invoice": invoice,
             "product": product,
             "order": order,
             "closure": closure,
@@ -207,6 +219,8 @@ def fill(route: Route, world: World) -> dict[str, Any]:
             kwargs[param] = objects["invitation"].pk
         elif param == "member_pk":
             kwargs[param] = objects["member"].pk
+        elif param == "pk" and route.name.startswith("backoffice:invoice"):
+            kwargs[param] = objects["invoice"].pk
         elif param == "pk" and route.name.startswith("backoffice:deal"):
             kwargs[param] = objects["deal"].pk
         elif param == "pk" and route.name.startswith("backoffice:products_import"):

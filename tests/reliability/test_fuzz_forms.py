@@ -265,7 +265,7 @@ def visitors(scene: Scene) -> dict[int | None, Visitor]:
         ),
     )
     found: dict[int | None, Visitor] = {}
-    for user in (None, scene.customer, scene.owner, scene.superuser):
+    for user in (None, scene.customer, scene.owner, scene.superuser, scene.partner):
         client = Client(enforce_csrf_checks=True)
         if user is not None:
             client.force_login(user)

@@ -36,6 +36,12 @@ class CitySpec:
     places: tuple[str, ...]
     phone_prefix: str  # E.164 prefix of local landlines, e.g. "+33235"
     time_zone: str = "Europe/Paris"
+    # The trade tables speak of Rouen ("Bouquets livrés dans tout Rouen"): another
+    # city rewrites its shops' taglines and descriptions with these (old, new) pairs.
+    local_words: tuple[tuple[str, str], ...] = ()
+    # The demo logins (one owner, one staff member…) work in this city's first
+    # bakery: only one demo city has them.
+    with_logins: bool = True
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ RESERVED_CITY_SLUGS = frozenset(
         "join",
         "legal",
         "cities",
+        "apply",
+        "welcome",
     }
 )
 

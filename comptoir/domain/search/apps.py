@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,6 @@ class SearchConfig(AppConfig):
         # not: listen to the catalogue's (sent once all migrations have run).
         post_migrate.connect(
             search_index_repair_after_migrate,
-            sender=self.apps.get_app_config("catalogue"),
+            sender=apps.get_app_config("catalogue"),
             dispatch_uid="search_index_repair",
         )

@@ -121,8 +121,12 @@ def shop_create(
     delivery_fee: Decimal = Decimal("0.00"),
     delivery_minimum: Decimal = Decimal("0.00"),
     delivery_radius_km: Decimal = Decimal("3.00"),
+    is_active: bool = True,
 ) -> Shop:
-    """Open a shop in `city` with a slug unique in the city; `owner` becomes its owner."""
+    """Open a shop in `city` with a slug unique in the city; `owner` becomes its owner.
+
+    `is_active=False` creates it unpublished (onboarding: hidden until it goes live).
+    """
     for amount in (delivery_fee, delivery_minimum, delivery_radius_km):
         if isinstance(amount, float):
             raise TypeError("Money and distances are Decimal, never float.")
@@ -147,6 +151,7 @@ def shop_create(
         delivery_fee=delivery_fee,
         delivery_minimum=delivery_minimum,
         delivery_radius_km=delivery_radius_km,
+        is_active=is_active,
     )
     with transaction.atomic():
         save_with_free_slug(

@@ -40,6 +40,7 @@ from comptoir.domain.accounts.throttle import (
     login_success_record,
 )
 from comptoir.domain.accounts.two_factor import two_factor_allowed, two_factor_enabled
+from comptoir.domain.insights.selectors import partner_cities
 from comptoir.interfaces.accounts.forms import (
     AddressForm,
     LoginForm,
@@ -217,6 +218,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "customer": user,
             "addresses": list(Address.objects.filter(user=user)),
             "two_factor_allowed": two_factor_allowed(user),
+            # A city partner (metropolis, office of commerce) reads the city's figures.
+            "reads_city_figures": partner_cities(user=user).exists(),
         },
     )
 

@@ -15,6 +15,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from comptoir.core import charts
+from comptoir.domain.insights.figures import shop_weekly
+from comptoir.domain.onboarding.selectors import shop_go_live_status
 from comptoir.domain.orders.sales import (
     CHART_DAYS,
     DayRevenue,
@@ -61,7 +64,12 @@ def home(request: HttpRequest) -> HttpResponse:
     membership: Membership = request.membership  # type: ignore[attr-defined]
     now = current_time()
     owner = can(membership, Permission.VIEW_SALES)
-    context = shop_context(request, today=today_at_a_glance(shop=shop, now=now), is_owner=owner)
+    context = shop_context(
+        request,
+        today=today_at_a_glance(shop=shop, now=now),
+        is_owner=owner,
+        go_live=shop_go_live_status(shop),
+    )
     if owner:
         checklist = shop_checklist(shop, now=now)
         context["checklist"] = checklist
@@ -72,27 +80,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # The chart: one bar per day, drawn in a 300 by 120 viewBox; the SVG scales to the screen.
-CHART_WIDTH = 300
-CHART_HEIGHT = 120
+CHART_WIDTH = charts.WIDTH
+CHART_HEIGHT = charts.HEIGHT
 
 
-def chart_bars(days: list[DayRevenue]) -> tuple[list[dict[str, Any]], Decimal]:
-    """Bars of the inline SVG chart: x, y, width, height per day, scaled to the best day."""
-    peak = max((day.revenue for day in days), default=Decimal(0))
-    slot = Decimal(CHART_WIDTH) / len(days)
-    bars = []
-    for index, day in enumerate(days):
-        height = (day.revenue / peak * CHART_HEIGHT) if peak else Decimal(0)
-        bars.append(
-            {
-                "day": day,
-                "x": f"{slot * index + slot / 10:.2f}",
-                "width": f"{slot * 8 / 10:.2f}",
-                "y": f"{CHART_HEIGHT - height:.2f}",
-                "height": f"{height:.2f}",
-            }
-        )
-    return bars, peak
+def chart_bars(days: list[DayRevenue]) -> tuple[list[charts.Bar], Decimal]:
+    """Bars of the inline SVG chart (`core.charts`), one per day, scaled to the best day."""
+    bars, peak = charts.bar_chart(days, [day.revenue for day in days])
+    return bars, Decimal(peak)
 
 
 @shop_view(Permission.VIEW_SALES)
@@ -121,5 +116,7 @@ def sales(request: HttpRequest) -> HttpResponse:
             chart_width=CHART_WIDTH,
             chart_height=CHART_HEIGHT,
             month_total=sum((day.revenue for day in days), Decimal("0.00")),
+            # The city dashboards' weekly figures, for this shop only.
+            weekly=list(reversed(shop_weekly(shop=shop, now=now))),
         ),
     )

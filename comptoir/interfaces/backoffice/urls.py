@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("comptoir.interfaces.backoffice.shop_urls")),
     # Deals: publish, preview, pause, end, duplicate, figures.
     path("deals/", include("comptoir.interfaces.backoffice.deals_urls")),
+    # Comptoir's invoices to the shop: list, HTML, PDF (owners only).
+    path("invoices/", include("comptoir.interfaces.backoffice.billing_urls")),
 ]

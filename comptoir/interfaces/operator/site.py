@@ -9,6 +9,7 @@ to the admin page they asked for. `/operator/login/` checks no password.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from comptoir.domain.accounts.models import User
 from comptoir.domain.accounts.two_factor import two_factor_enabled
 from comptoir.interfaces.accounts.login import safe_next
+from comptoir.interfaces.operator.actions import SafeActions
 
 
 class OperatorSite(admin.AdminSite):
@@ -54,6 +56,13 @@ class OperatorSite(admin.AdminSite):
             return TemplateResponse(request, "operator/not_allowed.html", context, status=403)
         return HttpResponseRedirect(_log_in_url(next_url))
 
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Every model admin gets `SafeActions`: a forged id in a list action is no 500."""
+        base = admin_class or admin.ModelAdmin
+        if not issubclass(base, SafeActions):
+            base = type(base.__name__, (SafeActions, base), {"__module__": base.__module__})
+        super().register(model_or_iterable, base, **options)
+
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
@@ -61,6 +70,20 @@ class OperatorSite(admin.AdminSite):
         user = cast(User, request.user)
         context = {"two_factor_missing": not two_factor_enabled(user), **(extra_context or {})}
         return super().index(request, context)
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        """The admin's pages, and the insights dashboard (not a model's page)."""
+        from comptoir.interfaces.operator.admin.insights import insights_export, insights_view
+
+        dashboards: list[URLPattern | URLResolver] = [
+            path("insights/", self.admin_view(partial(insights_view, site=self)), name="insights"),
+            path(
+                "insights/figures.csv",
+                self.admin_view(partial(insights_export, site=self)),
+                name="insights_export",
+            ),
+        ]
+        return dashboards + super().get_urls()
 
 
 def _log_in_url(next_url: str) -> str:

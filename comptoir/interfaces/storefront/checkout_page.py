@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import DomainError
+from comptoir.core.geo import distance_km
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.cities.models import City
 from comptoir.domain.deals.online import ShopVouchers, vouchers_for_basket_view
@@ -259,13 +260,30 @@ class Remembered:
 
 
 ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "locality", "instructions")
+#: A saved address further than this from a city's centre is not offered in its checkout.
+SAVED_ADDRESS_MAX_KM = 40
 
 
-def remembered_choices(request: HttpRequest) -> Remembered:
-    """This browser's last choices, completed by the customer's account and last orders."""
+def _near_city(address: Address, city: City) -> bool:
+    """Whether a saved address may be offered in `city` (one without coordinates may)."""
+    if address.latitude is None or address.longitude is None:
+        return True
+    distance = distance_km(address.latitude, address.longitude, city.latitude, city.longitude)
+    return distance <= SAVED_ADDRESS_MAX_KM
+
+
+def remembered_choices(request: HttpRequest, city: City) -> Remembered:
+    """This browser's last choices, completed by the customer's account and last orders.
+
+    The delivery address comes from `city` only: the address of a checkout in
+    another city, a delivery there, or a saved address far from this city's
+    centre is never offered (cities are isolated).
+    """
     stored = request.session.get(PREFERENCES_SESSION_KEY, {})
     kinds = {int(pk): kind for pk, kind in stored.get("kinds", {}).items()}
-    address: dict[str, Any] = dict(stored.get("address", {}))
+    address: dict[str, Any] = (
+        dict(stored.get("address", {})) if stored.get("address_city") == city.pk else {}
+    )
     contact = {k: v for k, v in stored.get("contact", {}).items() if v}
     customer = customer_of(request)
     if customer is not None:
@@ -279,6 +297,7 @@ def remembered_choices(request: HttpRequest) -> Remembered:
             .order_by("-placed_at", "-pk")
             .values(
                 "shop_id",
+                "city_id",
                 "fulfilment",
                 "contact_name",
                 "contact_phone",
@@ -293,8 +312,17 @@ def remembered_choices(request: HttpRequest) -> Remembered:
             if recent and not contact.get(key):
                 contact[key] = recent[0][column]
         if not address:
-            saved = Address.objects.filter(user=customer).first()
-            last = next((o for o in recent if o["fulfilment"] == Fulfilment.DELIVERY), None)
+            saved = next(
+                (a for a in Address.objects.filter(user=customer) if _near_city(a, city)), None
+            )
+            last = next(
+                (
+                    o
+                    for o in recent
+                    if o["fulfilment"] == Fulfilment.DELIVERY and o["city_id"] == city.pk
+                ),
+                None,
+            )
             if saved is not None:
                 address = {name: getattr(saved, name) for name in ADDRESS_COLUMNS}
                 address |= {"latitude": saved.latitude, "longitude": saved.longitude}

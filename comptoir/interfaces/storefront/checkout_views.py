@@ -55,7 +55,10 @@ def _remember(request: HttpRequest, form: CheckoutForm, checkout: Checkout) -> N
     kinds = dict(stored.get("kinds", {}))
     kinds.update({str(shop.pk): data[shop_field(shop.pk, "fulfilment")] for shop in form.shops})
     address = stored.get("address", {})
+    # The city the address is in: another city's checkout does not offer it.
+    address_city = stored.get("address_city")
     if any(kind == Fulfilment.DELIVERY for kind in kinds.values()) and data.get("line1"):
+        address_city = checkout.city_id
         latitude, longitude = form.coordinates()
         address = {
             "line1": data["line1"],
@@ -69,6 +72,7 @@ def _remember(request: HttpRequest, form: CheckoutForm, checkout: Checkout) -> N
     request.session[PREFERENCES_SESSION_KEY] = {
         "kinds": kinds,
         "address": address,
+        "address_city": address_city,
         "contact": {
             "name": checkout.contact_name,
             "email": checkout.contact_email,
@@ -131,7 +135,7 @@ def checkout(request: HttpRequest, city_slug: str) -> HttpResponse:
         if not view.shops:
             messages.info(request, gettext("Your basket is empty."))
             return redirect(basket_url(city))
-        remembered = remembered_choices(request)
+        remembered = remembered_choices(request, city)
         form = CheckoutForm(initial=remembered.contact | remembered.address, shops=shops)
     page = checkout_page(
         city=city,

@@ -5,6 +5,7 @@ from comptoir.interfaces.storefront import (
     checkout_views,
     confirmation_views,
     deal_views,
+    legal_views,
     product_views,
     search_views,
     views,
@@ -13,6 +14,8 @@ from comptoir.interfaces.storefront import (
 app_name = "storefront"
 urlpatterns = [
     path("", views.index, name="index"),
+    # Before the city pages: "legal" is a reserved city slug.
+    path("legal/<slug:kind>/", legal_views.platform_legal_page, name="platform_legal"),
     path("<slug:city_slug>/", views.city_home, name="city_home"),
     # Before the shop page: "search" is a reserved shop slug.
     path("<slug:city_slug>/search/", search_views.search, name="search"),
@@ -40,6 +43,10 @@ urlpatterns = [
     path("<slug:city_slug>/deals/", deal_views.deal_list, name="deals"),
     path("<slug:city_slug>/deals/<int:deal_id>/", deal_views.deal_detail, name="deal_detail"),
     path("<slug:city_slug>/deals/<int:deal_id>/claim/", deal_views.deal_claim, name="deal_claim"),
+    # Before the shop and product pages: "legal" is a reserved shop slug; a product
+    # slugged "terms" would be hidden by the shop's terms (not reserved yet, see docs/legal.md).
+    path("<slug:city_slug>/legal/<slug:kind>/", legal_views.city_legal_page, name="legal"),
+    path("<slug:city_slug>/<slug:shop_slug>/terms/", legal_views.shop_terms, name="shop_terms"),
     path("<slug:city_slug>/<slug:shop_slug>/", views.shop_detail, name="shop_detail"),
     path(
         "<slug:city_slug>/<slug:shop_slug>/<slug:product_slug>/",

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 
 from comptoir.domain.catalogue.selectors import products_for_shop_page
@@ -38,6 +40,9 @@ HOME_SHOPS_PER_TRADE = 6
 TRADE_PAGE_SIZE = 24
 # The city home's deals strip: a few deals ending soonest, then "All deals".
 HOME_DEALS = 8
+#: The visitor's chosen city (a slug), set by the city home, read by the index.
+CITY_COOKIE = "comptoir_city"
+CITY_COOKIE_AGE = 365 * 24 * 60 * 60
 
 
 def current_time() -> datetime:
@@ -97,10 +102,33 @@ def next_slot(slot: Slot | None, city: City, now: datetime) -> NextSlot | None:
 
 
 def index(request: HttpRequest) -> HttpResponse:
+    """The city chooser; straight to the remembered city (or the only one) unless ?choose=1."""
     cities = list(live_cities())
-    if len(cities) == 1:
-        return redirect("storefront:city_home", city_slug=cities[0].slug)
-    return render(request, "storefront/index.html", {"cities": cities})
+    if request.GET.get("choose") != "1":
+        remembered = request.COOKIES.get(CITY_COOKIE)
+        chosen = next((c for c in cities if c.slug == remembered), None)
+        if chosen is None and len(cities) == 1:
+            chosen = cities[0]
+        if chosen is not None:
+            back = redirect("storefront:city_home", city_slug=chosen.slug)
+            patch_vary_headers(back, ["Cookie"])
+            return back
+    response = render(request, "storefront/index.html", {"cities": cities})
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def remember_city(request: HttpRequest, response: HttpResponse, city: City) -> None:
+    """Remember the visitor's city for a year (the index brings them back to it)."""
+    if request.COOKIES.get(CITY_COOKIE) != city.slug:
+        response.set_cookie(
+            CITY_COOKIE,
+            city.slug,
+            max_age=CITY_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
@@ -127,7 +155,7 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     # The deals strip: on the plain home only (not a search or a trade's list).
     home_deals = [] if query or trade else deals_for_city(city, now=now, limit=HOME_DEALS)
     prefetch_related_objects([item.deal for item in home_deals], "free_product")
-    return render(
+    response = render(
         request,
         "storefront/city_home.html",
         {
@@ -143,6 +171,8 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
             "page": page,
         },
     )
+    remember_city(request, response, city)
+    return response
 
 
 def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpResponse:

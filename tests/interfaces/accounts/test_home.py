@@ -2,9 +2,11 @@
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from comptoir.domain.accounts.models import Address, User
 from comptoir.domain.accounts.services import address_add
+from comptoir.domain.insights.models import CityPartner
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +44,14 @@ def test_it_shows_details_and_addresses_default_first(en, anne):
 
 
 @pytest.mark.parametrize("addresses", [0, 5])
-def test_it_reads_the_page_in_four_queries(client, anne, django_assert_num_queries, addresses):
+def test_it_reads_the_page_in_five_queries(client, anne, django_assert_num_queries, addresses):
     for n in range(addresses):
         add_address(anne, line1=f"{n} rue du Bac")
     client.force_login(anne)
 
     # Session, user, addresses, shop ownership (for the two-step log-in link):
     # whatever the number of addresses.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/account/")
 
     assert len(response.context["addresses"]) == addresses
@@ -170,3 +172,20 @@ def test_it_does_not_change_addresses_on_get(client, anne, action):
 
     assert response.status_code == 405
     assert list(Address.objects.values_list("pk", "is_default")) == [(address.pk, True)]
+
+
+def test_a_city_partner_finds_the_city_figures_from_the_account_page(client, anne, city):
+    CityPartner.objects.create(user=anne, city=city, organisation="Métropole Rouen Normandie")
+    client.force_login(anne)
+
+    response = client.get(reverse("accounts:home"), headers={"accept-language": "en"})
+
+    assert reverse("partner:index") in response.text
+
+
+def test_a_customer_sees_no_city_figures_link(client, anne):
+    client.force_login(anne)
+
+    response = client.get(reverse("accounts:home"), headers={"accept-language": "en"})
+
+    assert reverse("partner:index") not in response.text

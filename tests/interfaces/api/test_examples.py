@@ -106,6 +106,12 @@ def test_the_shop_scripts_accept_what_the_customer_script_orders_live():
     assert {order.state for order in orders} == {"accepted"}
     lines = ordered.stdout.splitlines()
     for order in orders:
+        placed = f"Ordered {order.number} at {order.shop.name}: "
+        (answer,) = [line for line in lines if line.startswith(placed)]
+        if answer.startswith(placed + "accepted"):
+            # The shop's script was faster than the checkout's answer (it is read after
+            # the commit that told the desk): nothing was left to hear live.
+            continue
         # Heard on the order's stream, not read back afterwards.
         assert f"{order.number} at {order.shop.name}: accepted" in lines, ordered.stdout
     assert lines[-1] == "All 2 orders accepted."

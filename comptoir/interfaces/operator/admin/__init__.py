@@ -7,22 +7,30 @@ importing the modules below registers every ModelAdmin on `admin.site`, an
 
 from comptoir.interfaces.operator.admin import (
     accounts,
+    billing,
     catalogue,
     cities,
     deals,
     fulfilment,
+    insights,
+    legal,
     notifications,
+    onboarding,
     orders,
     shops,
 )
 
 __all__ = [
     "accounts",
+    "billing",
     "catalogue",
     "cities",
     "deals",
     "fulfilment",
+    "insights",
+    "legal",
     "notifications",
+    "onboarding",
     "orders",
     "shops",
 ]

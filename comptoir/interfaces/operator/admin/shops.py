@@ -9,10 +9,14 @@ from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from comptoir.core.errors import DomainError
 from comptoir.domain.catalogue.models import Category
+from comptoir.domain.onboarding.selectors import shops_awaiting_approval
+from comptoir.domain.onboarding.services import shop_approve
 from comptoir.domain.shops.models import Closure, Membership, OpeningHours, Role, Shop
 from comptoir.domain.shops.services import shop_pause, shop_resume
 from comptoir.interfaces.operator.admin.fulfilment import (
@@ -55,6 +59,21 @@ def for_each_shop(queryset: QuerySet[Shop], service: Callable[..., Shop]) -> int
     return len(shops)
 
 
+class AwaitingApprovalFilter(admin.SimpleListFilter):
+    """Shops whose owner asked to go live (onboarding), not approved yet."""
+
+    title = _("awaiting approval")
+    parameter_name = "awaiting_approval"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Shop]) -> QuerySet[Shop]:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=shops_awaiting_approval().values("pk"))
+        return queryset
+
+
 @admin.register(Shop)
 class ShopAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = (
@@ -67,12 +86,21 @@ class ShopAdmin(SafeAutocomplete, admin.ModelAdmin):
         "product_count",
         "owners",
     )
-    list_filter = ("city", "trade", "is_paused", "is_active", "delivery_enabled", "collect_enabled")
+    list_filter = (
+        AwaitingApprovalFilter,
+        "city",
+        "trade",
+        "is_paused",
+        "is_active",
+        "delivery_enabled",
+        "collect_enabled",
+    )
     list_select_related = ("city",)
     search_fields = ("name", "street", "postal_code", "email", "phone")
     autocomplete_fields = ("city",)
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("created_at", "updated_at")
+    # `approved_at` is set by "Approve and publish" (onboarding), never typed.
+    readonly_fields = ("approved_at", "created_at", "updated_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Shop | None = None) -> tuple[str, ...]:
         # A shop never moves city: its products, and later its orders, carry
@@ -88,7 +116,7 @@ class ShopAdmin(SafeAutocomplete, admin.ModelAdmin):
         DeliverySettingsInline,
         DeliveryPostcodeInline,
     )
-    actions = ("pause_orders", "resume_orders")
+    actions = ("pause_orders", "resume_orders", "approve_and_publish")
     fieldsets = (
         (
             _("Identity"),
@@ -114,7 +142,10 @@ class ShopAdmin(SafeAutocomplete, admin.ModelAdmin):
                 )
             },
         ),
-        (_("Status"), {"fields": ("is_paused", "is_active", "created_at", "updated_at")}),
+        (
+            _("Status"),
+            {"fields": ("is_paused", "is_active", "approved_at", "created_at", "updated_at")},
+        ),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Shop]:
@@ -162,3 +193,22 @@ class ShopAdmin(SafeAutocomplete, admin.ModelAdmin):
             "Orders resumed for %(count)d shop.", "Orders resumed for %(count)d shops.", count
         )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve and publish the selected shops (owners are e-mailed)"))
+    def approve_and_publish(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
+        # Through the onboarding service: checklist done, not suspended, owners told.
+        approved = 0
+        for shop in queryset.order_by("pk"):
+            try:
+                shop_approve(shop=shop, now=timezone.now())
+            except DomainError as error:
+                self.message_user(request, f"{shop.name}: {error}", messages.ERROR)
+            else:
+                approved += 1
+        if approved:
+            message = ngettext(
+                "%(count)d shop approved and published.",
+                "%(count)d shops approved and published.",
+                approved,
+            )
+            self.message_user(request, message % {"count": approved}, messages.SUCCESS)
