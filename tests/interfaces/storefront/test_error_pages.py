@@ -9,6 +9,9 @@ def test_it_renders_the_500_page_without_a_database_or_context():
     assert "<h1>Oups, un souci de notre côté</h1>" in html
     assert '<h2 lang="en">Sorry, something went wrong on our side</h2>' in html
     assert '<link rel="stylesheet" href="/static/css/comptoir.css">' in html
+    # No template comment shown as text.
+    assert "{#" not in html
+    assert "#}" not in html
 
 
 def test_it_renders_the_500_page_even_without_a_static_manifest(settings, tmp_path):
