@@ -76,6 +76,11 @@ class Category(models.Model):
         return self.name
 
 
+#: Third URL segments that belong to the shop's pages (/<city>/<shop>/terms/):
+#: a product's slug is never one of these.
+RESERVED_PRODUCT_SLUGS = frozenset({"terms"})
+
+
 class Product(models.Model):
     # The city is copied from the shop so that every large table can be
     # partitioned (sharded) by city later without a join.

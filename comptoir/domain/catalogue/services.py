@@ -29,7 +29,14 @@ from comptoir.domain.catalogue.errors import (
     StockNotCounted,
     UnknownVatRate,
 )
-from comptoir.domain.catalogue.models import VAT_RATES, Category, Product, Unit, VatRate
+from comptoir.domain.catalogue.models import (
+    RESERVED_PRODUCT_SLUGS,
+    VAT_RATES,
+    Category,
+    Product,
+    Unit,
+    VatRate,
+)
 from comptoir.domain.shops.hours import local_datetime, next_opening
 from comptoir.domain.shops.models import Shop
 from comptoir.domain.shops.services import save_with_free_slug
@@ -162,7 +169,11 @@ def product_create(
     if photo is not None:
         product.photo = photo
     return save_with_free_slug(
-        product, name=product.name, taken=Product.objects.filter(shop=shop), fallback="product"
+        product,
+        name=product.name,
+        taken=Product.objects.filter(shop=shop),
+        fallback="product",
+        reserved=RESERVED_PRODUCT_SLUGS,
     )
 
 

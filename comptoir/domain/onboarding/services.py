@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comptoir.core.errors import full_clean_or_raise
 from comptoir.core.site import site_url
@@ -57,6 +58,24 @@ def normalise_email(email: str) -> str:
 
 
 # Sign-up requests
+
+
+def _tell_operators(*, key: str, subject: str, body: str, path: str, **params: str) -> None:
+    """E-mail every operator (staff account) that something waits in their queue, after commit.
+
+    `subject` and `body` are English msgids, translated into each operator's language;
+    `path` is the admin page to open.
+    """
+    operators = User.objects.filter(is_staff=True, is_active=True).exclude(email="")
+    for operator in operators.order_by("pk"):
+        with translation.override(operator.language or settings.LANGUAGE_CODE):
+            text = _(body) % {**params, "url": site_url() + path}
+            email_send_after_commit(
+                key=f"{key}:operator:{operator.pk}",
+                to=operator.email,
+                subject=_(subject) % params,
+                body=text,
+            )
 
 
 def signup_request_submit(
@@ -113,6 +132,16 @@ def signup_request_submit(
             )
         email_send_after_commit(
             key=f"signup:{request.pk}:received", to=request.email, subject=subject, body=body
+        )
+        _tell_operators(
+            key=f"signup:{request.pk}:received",
+            subject=gettext_noop("New request to join: %(shop)s"),
+            body=gettext_noop(
+                "%(shop)s (%(place)s) asks to join Comptoir. Invite the shop or decline: %(url)s"
+            ),
+            path=reverse("admin:onboarding_signuprequest_change", args=[request.pk]),
+            shop=request.shop_name,
+            place=request.place,
         )
     return request
 
@@ -337,9 +366,20 @@ def shop_go_live(*, shop: Shop, user: User | None, now: datetime) -> GoLiveOutco
             _publish(locked, now=now)
             shop.is_active, shop.approved_at = locked.is_active, locked.approved_at
             return GoLiveOutcome.PUBLISHED
-        GoLiveRequest.objects.get_or_create(
+        _, created = GoLiveRequest.objects.get_or_create(
             shop=locked, defaults={"requested_at": now, "requested_by": user}
         )
+        if created:
+            _tell_operators(
+                key=f"shop:{locked.pk}:go-live",
+                subject=gettext_noop("%(shop)s asks to go live"),
+                body=gettext_noop(
+                    "%(shop)s has completed its checklist and asks to go live. "
+                    "Check it and approve it: %(url)s"
+                ),
+                path=reverse("admin:shops_shop_change", args=[locked.pk]),
+                shop=locked.name,
+            )
     return GoLiveOutcome.REQUESTED
 
 

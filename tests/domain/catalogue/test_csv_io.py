@@ -456,3 +456,12 @@ def test_the_job_runs_once_even_if_delivered_twice(shop):
     catalogue_import_run(import_id=job.pk)
 
     assert Product.objects.filter(shop=shop, name="A").count() == 1
+
+
+def test_an_imported_product_never_takes_the_slug_of_the_shops_terms_page(shop):
+    plan = plan_import(shop=shop, data=csv_text("TRM;Terms;;;1,30;piece;5,5;;;;;;oui"))
+    assert plan.errors == []
+
+    catalogue_import_apply(shop=shop, plan=plan)
+
+    assert Product.objects.get(shop=shop, reference="TRM").slug == "terms-2"

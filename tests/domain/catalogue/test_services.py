@@ -339,3 +339,9 @@ def test_it_refuses_a_negative_stock_and_keeps_the_count(shop):
 
     assert Product.objects.get(pk=product.pk).stock == 3
     assert product.stock == 3
+
+
+def test_a_product_never_takes_the_slug_of_the_shops_terms_page(shop):
+    product = create_product(shop, name="Terms")
+
+    assert product.slug == "terms-2"  # /<city>/<shop>/terms/ is the shop's terms of sale

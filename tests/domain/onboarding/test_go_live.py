@@ -141,3 +141,21 @@ def test_an_approved_shop_hidden_since_reads_unpublished(new_shop):
     Shop.objects.filter(pk=new_shop.pk).update(approved_at=NOW)
 
     assert status(new_shop) is ShopStatus.UNPUBLISHED
+
+
+def test_the_operators_are_emailed_once_when_a_shop_asks_to_go_live(
+    new_shop, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://rouen.comptoir.test"
+    operator = make_user(email="ops@example.fr", is_staff=True, language="en")
+    make_user(email="client@example.fr")  # not an operator
+    make_ready(new_shop)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_go_live(shop=new_shop, user=None, now=NOW)
+        shop_go_live(shop=new_shop, user=None, now=NOW + timedelta(hours=1))
+
+    [sent] = [message for message in mail.outbox if operator.email in message.to]
+    assert sent.subject == f"{new_shop.name} asks to go live"
+    assert f"https://rouen.comptoir.test/operator/shops/shop/{new_shop.pk}/change/" in sent.body
+    assert not [m for m in mail.outbox if "client@example.fr" in m.to]

@@ -16,6 +16,7 @@ from comptoir.domain.onboarding.services import (
     signup_request_submit,
 )
 from tests.domain.onboarding.support import NOW
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,19 @@ def test_a_declined_request_or_one_without_a_city_cannot_be_invited(city):
         )
 
     assert not OwnerInvitation.objects.exists()
+
+
+def test_the_operators_are_emailed_a_new_request_with_its_link(
+    city, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://rouen.comptoir.test"
+    operator = make_user(email="ops@example.fr", is_staff=True, language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit(city=city)
+
+    [sent] = [message for message in mail.outbox if message.to == [operator.email]]
+    assert sent.subject == "New request to join: Au Bon Pain"
+    assert f"Au Bon Pain ({city.name}) asks to join Comptoir." in sent.body
+    path = f"/operator/onboarding/signuprequest/{request.pk}/change/"
+    assert f"https://rouen.comptoir.test{path}" in sent.body

@@ -31,6 +31,7 @@ from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.csv_io import cells
 from comptoir.domain.catalogue.csv_io.plan import Action, ImportPlan, plan_import
 from comptoir.domain.catalogue.models import (
+    RESERVED_PRODUCT_SLUGS,
     CatalogueImport,
     Category,
     ImportStatus,
@@ -122,6 +123,7 @@ def catalogue_import_apply(
         for name in plan.new_categories:
             categories[normalize(name)] = category_get_or_create(shop=shop, name=name)
         taken = set(Product.objects.filter(shop=shop).values_list("slug", flat=True))
+        taken |= RESERVED_PRODUCT_SLUGS  # never a product slug: the shop's own pages
         creates: list[Product] = []
         updates: list[Product] = []
         fields: set[str] = set()
