@@ -69,7 +69,7 @@ backup: $(VENV)/.base-installed ## Back up the database and photos into var/back
 
 # --- benchmarks ----------------------------------------------------------------
 
-BENCH_MODULES = $(patsubst %.py,%,$(subst /,.,$(filter-out bench/__init__.py,$(wildcard bench/*.py))))
+BENCH_MODULES = $(patsubst %.py,%,$(subst /,.,$(filter-out bench/__init__.py bench/harness.py,$(wildcard bench/*.py))))
 
 bench: $(VENV)/.dev-installed ## Every benchmark (bench/*.py) at full size; figures go in docs/benchmarks.md
 	@for module in $(BENCH_MODULES); do echo "== $$module =="; $(PY) -m $$module; done
