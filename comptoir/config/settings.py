@@ -248,6 +248,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# The results part of the search page (what htmx asks for as one types) is
+# kept this many seconds per city, query, filters, language and minute, and
+# shared by every visitor: a holiday rush repeats the same few words. A new
+# price or "sold out" shows in search within this delay; product pages, the
+# basket and checkout are always exact. 0 turns it off (docs/search.md).
+SEARCH_CACHE_SECONDS = float(os.environ.get("SEARCH_CACHE_SECONDS", "30"))
+
 # --- Serving (comptoir/config/asgi.py, `manage.py serve`) ---------------------
 # Seconds between `: ping` comments on idle live (SSE) streams; proxies and
 # mobile networks drop connections that stay silent for about a minute.

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
 from comptoir.domain.catalogue.models import Product
@@ -17,6 +18,7 @@ from comptoir.domain.shops.hours import OpeningStatus, opening_status
 from comptoir.domain.shops.models import Shop, Trade
 from comptoir.domain.shops.selectors import city_for_storefront
 from comptoir.interfaces.storefront import views
+from comptoir.interfaces.storefront.search_cache import cached_results, results_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,27 +49,39 @@ def search(request: HttpRequest, city_slug: str) -> HttpResponse:
         trade = None  # a stale or hand-made link: search every trade
     open_now = request.GET.get("open") == "1"
     now = views.current_time()  # through the module: tests freeze this seam
-    results = (
-        search_city(city=city, query=query, trade=trade, open_now=open_now, now=now)
-        if query
-        else SearchResults()
-    )
-    statuses = _statuses(results, now)
-    context = {
-        "city": city,
-        "query": query,
-        "trade": trade,
-        "trades": Trade.choices,
-        "open_now": open_now,
-        "results": results,
-        "products": [ProductHit(p, statuses[p.shop_id]) for p in results.products],
-        "shops": [ShopHit(s, statuses[s.pk]) for s in results.shops],
-    }
+
+    def context() -> dict[str, object]:
+        results = (
+            search_city(city=city, query=query, trade=trade, open_now=open_now, now=now)
+            if query
+            else SearchResults()
+        )
+        statuses = _statuses(results, now)
+        return {
+            "city": city,
+            "query": query,
+            "trade": trade,
+            "trades": Trade.choices,
+            "open_now": open_now,
+            "results": results,
+            "products": [ProductHit(p, statuses[p.shop_id]) for p in results.products],
+            "shops": [ShopHit(s, statuses[s.pk]) for s in results.shops],
+        }
+
     # htmx asks for the results only, except when it restores a page from history.
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )
-    template = "storefront/search_results.html" if partial else "storefront/search.html"
-    response = render(request, template, context)
+    if partial:
+        # Nothing personal in the results part: shared by every visitor for a few seconds.
+        key = results_key(city=city, query=query, trade=trade, open_now=open_now, now=now)
+        response = HttpResponse(
+            cached_results(
+                key,
+                lambda: render_to_string("storefront/search_results.html", context(), request),
+            )
+        )
+    else:
+        response = render(request, "storefront/search.html", context())
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -1,0 +1,103 @@
+"""The shared search results cache (interfaces/storefront/search_cache.py).
+
+The suite runs with the cache off (settings_test.py); these tests turn it on.
+"""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from comptoir.domain.accounts.models import User
+from comptoir.domain.catalogue.models import Product
+from comptoir.interfaces.storefront import views
+from tests.factories import make_opening_hours, make_product, make_shop
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
+NOW = datetime(2026, 12, 22, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings, monkeypatch):
+    settings.SEARCH_CACHE_SECONDS = 30
+    cache.clear()
+    monkeypatch.setattr(views, "current_time", lambda: NOW)
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def eclair(city):
+    shop = make_shop(city, name="Au Bon Pain", slug="au-bon-pain")
+    for weekday in range(7):
+        make_opening_hours(shop, weekday, "07:00", "20:00")
+    return make_product(shop, name="Éclair au café", slug="eclair", price=Decimal("2.80"))
+
+
+def rename(product: Product, name: str) -> None:
+    # Straight to the table: no service, no signal — only the cache's expiry hides it.
+    Product.objects.filter(pk=product.pk).update(name=name)
+
+
+def test_a_repeated_search_is_served_from_the_cache_without_a_query(
+    client, eclair, django_assert_num_queries
+):
+    first = client.get("/rouen/search/?q=eclair", **HTMX)
+    assert "Éclair au café" in first.content.decode()
+    # The city is read to know which city's key to use; the search runs no query.
+    with django_assert_num_queries(1):
+        again = Client().get("/rouen/search/?q=eclair", **HTMX)
+    assert again.content == first.content
+
+
+def test_the_cache_is_shared_for_the_delay_then_fresh(client, eclair, monkeypatch):
+    client.get("/rouen/search/?q=eclair", **HTMX)
+    rename(eclair, "Éclair à la vanille")
+    assert "Éclair au café" in client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
+    monkeypatch.setattr(views, "current_time", lambda: NOW + timedelta(minutes=1))
+    html = client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
+    assert "Éclair à la vanille" in html
+
+
+def test_the_whole_page_is_never_cached(client, eclair):
+    client.get("/rouen/search/?q=eclair", **HTMX)
+    rename(eclair, "Éclair à la vanille")
+    page = client.get("/rouen/search/?q=eclair", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Éclair à la vanille" in page
+
+
+def test_each_language_query_and_filter_has_its_own_entry(client, eclair):
+    english = client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
+    french = client.get(
+        "/rouen/search/?q=eclair", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "1 product matches “eclair”." in english
+    assert "1 produit correspond à «\xa0eclair\xa0»." in french
+    rename(eclair, "Éclair à la vanille")
+    other_query = client.get("/rouen/search/?q=eclai", **HTMX).content.decode()
+    assert "Éclair à la vanille" in other_query
+    open_only = client.get("/rouen/search/?q=eclair&open=1", **HTMX).content.decode()
+    assert "Éclair à la vanille" in open_only
+
+
+def test_it_is_off_at_zero(client, eclair, settings):
+    settings.SEARCH_CACHE_SECONDS = 0
+    client.get("/rouen/search/?q=eclair", **HTMX)
+    rename(eclair, "Éclair à la vanille")
+    assert "Éclair à la vanille" in client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
+
+
+def test_the_shared_part_holds_nothing_of_the_visitor(client, eclair):
+    user = User.objects.create_user(email="albertine@example.fr", password="a-long-password")
+    client.force_login(user)
+    client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en")  # a session, a CSRF cookie
+    shared = client.get("/rouen/search/?q=eclair", **HTMX)
+    html = shared.content.decode()
+    assert "albertine" not in html
+    assert "csrf" not in html.lower()
+    assert client.cookies["csrftoken"].value not in html
+    assert "Set-Cookie" not in shared.headers or "csrftoken" not in shared.headers["Set-Cookie"]
