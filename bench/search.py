@@ -287,7 +287,7 @@ def bench_http(env: dict[str, str], *, clients: int, seconds: float, runs: int) 
     """The search results under `clients` concurrent clients through the real server.
 
     Twice: with the shared results cache off (every search runs its query and
-    renders) and on (settings.SEARCH_CACHE_SECONDS, the default), after each
+    renders) and on (settings.LISTING_CACHE_SECONDS, the default), after each
     search was typed once (the minute's first visitors fill the cache; a
     run stays within the cache's 30 seconds).
     """
@@ -296,7 +296,7 @@ def bench_http(env: dict[str, str], *, clients: int, seconds: float, runs: int) 
     for label, cache_seconds in (("cache off", "0"), ("cache on", "30")):
         port = harness.free_port()
         results = []
-        server_env = env | {"SEARCH_CACHE_SECONDS": cache_seconds}
+        server_env = env | {"LISTING_CACHE_SECONDS": cache_seconds}
         with harness.server(
             harness.granian_comptoir(port), server_env, port=port, name="search"
         ) as server:

@@ -248,12 +248,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# The results part of the search page (what htmx asks for as one types) is
-# kept this many seconds per city, query, filters, language and minute, and
-# shared by every visitor: a holiday rush repeats the same few words. A new
-# price or "sold out" shows in search within this delay; product pages, the
-# basket and checkout are always exact. 0 turns it off (docs/search.md).
-SEARCH_CACHE_SECONDS = float(os.environ.get("SEARCH_CACHE_SECONDS", "30"))
+# Lists of many shops or products (the city home, a trade's list of shops, the
+# search results as one types) hold nothing personal: each is rendered once
+# per city, parameters, language and minute, and shared by every visitor for
+# this many seconds. A change (a price, "sold out", a shop pausing) shows in
+# them this late at most; shop and product pages, the basket and checkout are
+# always exact. 0 turns it off (comptoir/interfaces/storefront/listing_cache.py).
+LISTING_CACHE_SECONDS = float(os.environ.get("LISTING_CACHE_SECONDS", "30"))
 
 # --- Serving (comptoir/config/asgi.py, `manage.py serve`) ---------------------
 # Seconds between `: ping` comments on idle live (SSE) streams; proxies and

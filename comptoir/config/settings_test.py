@@ -38,6 +38,6 @@ API_RATE_LIMITS = {
     "token": int(os.environ.get("API_RATE_LIMIT_TOKEN", "0")),
 }
 # The shared search results cache stays off unless a test turns it on
-# (tests/interfaces/storefront/test_search_cache.py): tests change products
+# (tests/interfaces/storefront/test_listing_cache.py): tests change products
 # between two searches and expect to see it at once.
-SEARCH_CACHE_SECONDS = 0.0
+LISTING_CACHE_SECONDS = 0.0

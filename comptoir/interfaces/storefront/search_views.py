@@ -18,7 +18,7 @@ from comptoir.domain.shops.hours import OpeningStatus, opening_status
 from comptoir.domain.shops.models import Shop, Trade
 from comptoir.domain.shops.selectors import city_for_storefront
 from comptoir.interfaces.storefront import views
-from comptoir.interfaces.storefront.search_cache import cached_results, results_key
+from comptoir.interfaces.storefront.listing_cache import cached_listing, listing_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,9 @@ def search(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
     if partial:
         # Nothing personal in the results part: shared by every visitor for a few seconds.
-        key = results_key(city=city, query=query, trade=trade, open_now=open_now, now=now)
+        key = listing_key("search", city=city, now=now, q=query, trade=trade, open=open_now)
         response = HttpResponse(
-            cached_results(
+            cached_listing(
                 key,
                 lambda: render_to_string("storefront/search_results.html", context(), request),
             )

@@ -1,4 +1,4 @@
-"""The shared search results cache (interfaces/storefront/search_cache.py).
+"""The shared listing cache (interfaces/storefront/listing_cache.py): search, city home, trades.
 
 The suite runs with the cache off (settings_test.py); these tests turn it on.
 """
@@ -23,7 +23,7 @@ NOW = datetime(2026, 12, 22, 9, 30, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def cache_on(settings, monkeypatch):
-    settings.SEARCH_CACHE_SECONDS = 30
+    settings.LISTING_CACHE_SECONDS = 30
     cache.clear()
     monkeypatch.setattr(views, "current_time", lambda: NOW)
     yield
@@ -85,7 +85,7 @@ def test_each_language_query_and_filter_has_its_own_entry(client, eclair):
 
 
 def test_it_is_off_at_zero(client, eclair, settings):
-    settings.SEARCH_CACHE_SECONDS = 0
+    settings.LISTING_CACHE_SECONDS = 0
     client.get("/rouen/search/?q=eclair", **HTMX)
     rename(eclair, "Éclair à la vanille")
     assert "Éclair à la vanille" in client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
