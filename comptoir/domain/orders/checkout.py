@@ -313,7 +313,8 @@ def _create_order(
 
     def insert(number: str, pickup_code: str) -> Order:
         return Order.objects.create(
-            city_id=shop.city_id,
+            # The city loaded with the basket: the confirmation reads its zone.
+            city=shop.city,
             shop=shop,
             checkout=checkout,
             customer=customer,

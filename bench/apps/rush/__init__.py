@@ -1,0 +1,1 @@
+"""Support code of bench/rush.py: seed.py (data, checks), client.py (virtual users), cpu.py."""
