@@ -311,6 +311,8 @@ def granian_comptoir(port: int, *, workers: int = 1) -> list[str]:
         "--workers",
         str(workers),
         "--no-ws",
+        "--backpressure",  # as `manage.py serve` sets it (WEB_MAX_CONNECTIONS)
+        "10000",
         "--log-level",
         "warning",
         "comptoir.config.asgi:application",

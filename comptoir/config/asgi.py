@@ -1,9 +1,11 @@
 """ASGI entry point served by granian: pages through WSGI, live streams native.
 
-Measured for DESIGN.md, Django's ASGI handler ran a small view ~8x slower than
-its WSGI handler and held one thread per Server-Sent Events connection. So this
-thin router sends every page to Django's WSGI handler on a small thread pool
-(a2wsgi), and /live/ (with the API's event streams) to a lean async app that
+Measured (docs/benchmarks.md, "Serving"), Django's ASGI handler ran a small
+view ~8x slower than its WSGI handler and held one thread per Server-Sent
+Events connection. So this thin router sends every page to Django's WSGI
+handler on a small thread pool, through a bridge that costs one thread hop per
+request (comptoir/core/wsgi_bridge.py; a2wsgi's several hops halved the
+throughput), and /live/ (with the API's event streams) to a lean async app that
 holds no thread per stream: pages at WSGI speed and cheap streams, on one port
 and one process.
 
@@ -28,13 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.db import close_old_connections
 
 from comptoir.config.wsgi import application as wsgi_application
 from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
 from comptoir.core.media import MediaApp
+from comptoir.core.wsgi_bridge import WSGIBridge
 
 logger = logging.getLogger("comptoir.desk_sweep")
 
@@ -109,21 +111,6 @@ class PeriodicSweep:
             close_old_connections()
 
 
-def as_coroutine(channel: Any) -> Any:
-    """Wrap an ASGI receive/send so that each call returns a real coroutine.
-
-    granian's receive() returns a Rust awaitable, not a coroutine, and a2wsgi
-    hands it to asyncio.run_coroutine_threadsafe(), which accepts coroutines
-    only: without this, Django could not read any request body (every POST
-    was a 500).
-    """
-
-    async def call(*args: Any) -> Any:
-        return await channel(*args)
-
-    return call
-
-
 class Router:
     """Dispatch one ASGI connection to the pages app or the live app."""
 
@@ -149,7 +136,7 @@ class Router:
             elif self.media is not None and path.startswith(self.media.prefix):
                 await self.media(scope, receive, send)
             else:
-                await self.pages(scope, as_coroutine(receive), as_coroutine(send))
+                await self.pages(scope, receive, send)
         elif kind == "lifespan":
             await self.lifespan(receive, send)
         elif kind == "websocket":
@@ -186,8 +173,8 @@ def build_application(
     sweep_seconds: float | None = None,
 ) -> Router:
     threads = web_threads if web_threads is not None else int(os.environ.get("WEB_THREADS", "4"))
-    # A WSGI app is synchronous at heart: a2wsgi runs each request on its pool.
-    pages = WSGIMiddleware(wsgi_application, workers=threads)  # type: ignore[arg-type]
+    # A WSGI app is synchronous at heart: the bridge runs each request on its pool.
+    pages = WSGIBridge(wsgi_application, threads=threads)
     interval = sweep_seconds if sweep_seconds is not None else float(settings.DESK_SWEEP_SECONDS)
     # Uploaded photos, served safely (comptoir/core/media.py); media on another
     # host (S3…) needs no route here.

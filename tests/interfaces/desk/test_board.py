@@ -191,7 +191,7 @@ def test_a_stranger_without_a_shop_gets_404(scene, bread, clock):
 
 
 def test_it_streams_when_served_by_the_asgi_entry_point(scene, bread, desk_client):
-    # a2wsgi puts the ASGI scope in the environ: /live/ is served next to the page.
+    # The WSGI bridge puts the ASGI scope in the environ: /live/ is served next to the page.
     response = desk_client.get(bakery_url(scene), **{"asgi.scope": {"type": "http"}})
 
     html = response.content.decode()

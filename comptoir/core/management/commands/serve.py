@@ -12,7 +12,9 @@ timeout) and exits 0. If either dies on its own, the other is stopped and the
 command exits non-zero: a web server without its worker silently drops e-mails.
 
 Environment: PORT (default port), WEB_WORKERS (granian processes, default 1),
-WEB_THREADS (Django threads per process, see comptoir/config/asgi.py).
+WEB_THREADS (Django threads per process, see comptoir/config/asgi.py),
+WEB_MAX_CONNECTIONS (requests and live streams open at once per process,
+default 10,000; the open-files limit is raised to the hard limit for them).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import http.client
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -106,7 +109,9 @@ def stop_children(children: list[Child], timeout: float = STOP_TIMEOUT) -> None:
             child.process.wait()
 
 
-def granian_args(*, host: str, port: int, workers: int, verbosity: int) -> list[str]:
+def granian_args(
+    *, host: str, port: int, workers: int, verbosity: int, max_connections: int = 10_000
+) -> list[str]:
     args = [
         sys.executable,
         "-m",
@@ -122,6 +127,11 @@ def granian_args(*, host: str, port: int, workers: int, verbosity: int) -> list[
         "--no-ws",
         "--workers-kill-timeout",
         str(GRANIAN_KILL_TIMEOUT),
+        # Requests at once per worker. Every open live stream (a desk, an
+        # order page) is one: granian's default (its backlog, 1,024) would
+        # leave the 1,025th desk and every page after it waiting.
+        "--backpressure",
+        str(max_connections),
         "--log-level",
         "info" if verbosity >= 2 else "warning",
     ]
@@ -130,6 +140,27 @@ def granian_args(*, host: str, port: int, workers: int, verbosity: int) -> list[
     # No granian static mount for /media/: it would serve an uploaded evil.html
     # as text/html. The ASGI router serves photos only (comptoir/core/media.py).
     return [*args, "comptoir.config.asgi:application"]
+
+
+#: Files a server needs besides its connections: database, logs, templates…
+OPEN_FILES_SPARE = 256
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's open-files limit to the hard limit; children inherit it.
+
+    Each open live stream holds a socket, and many systems start processes
+    with a soft limit of 1,024. Returns the limit now in force.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 1_048_576)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # pragma: no cover - a platform refusing its own hard limit
+            pass
+    return soft
 
 
 def worker_args(*, verbosity: int) -> list[str]:
@@ -203,10 +234,28 @@ class Command(BaseCommand):
         workers = int(os.environ.get("WEB_WORKERS", "1"))
         if workers < 1:
             raise CommandError(_("WEB_WORKERS must be at least 1."))
+        max_connections = int(os.environ.get("WEB_MAX_CONNECTIONS", "10000"))
+        if max_connections < 1:
+            raise CommandError(_("WEB_MAX_CONNECTIONS must be at least 1."))
+        open_files = raise_open_files_limit()
+        if open_files < max_connections * workers + OPEN_FILES_SPARE:
+            self.stderr.write(
+                _(
+                    "Only %(files)s open files are allowed: fewer live streams than "
+                    "WEB_MAX_CONNECTIONS can stay open. Raise the hard limit (ulimit -Hn)."
+                )
+                % {"files": open_files}
+            )
         children = [
             Child(
                 _("web server"),
-                granian_args(host=host, port=port, workers=workers, verbosity=verbosity),
+                granian_args(
+                    host=host,
+                    port=port,
+                    workers=workers,
+                    verbosity=verbosity,
+                    max_connections=max_connections,
+                ),
             )
         ]
         if not no_worker:

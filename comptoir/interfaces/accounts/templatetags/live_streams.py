@@ -1,8 +1,9 @@
 """`{% live_streams_served as live %}`: may this page open a /live/ stream?
 
 The /live/ streams are served by the ASGI entry point (comptoir.config.asgi),
-which hands pages to Django through a2wsgi: such requests carry
-`asgi.scope` in their environ. A page served by plain WSGI (the test live
+which hands pages to Django through its WSGI bridge
+(comptoir/core/wsgi_bridge.py): such requests carry `asgi.scope` in their
+environ. A page served by plain WSGI (the test live
 server, `runserver`) has no streams next to it; live pages then fall back to
 re-reading their state on a timer rather than failing to connect.
 """
