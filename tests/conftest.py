@@ -25,6 +25,14 @@ def shop(city):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no page, list or rate count of an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's default language (French).
 

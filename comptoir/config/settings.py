@@ -285,7 +285,13 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if os.environ.get("CACHE_BACKEND", "locmem") == "redis"
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Per process. Cached pages and lists weigh 5–80 KB each: at most
+        # 2,000 entries (culled when full) bound the memory they take; the
+        # process's RSS after a rush is in docs/benchmarks.md.
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     )
 }
 # django-ninja: never trust X-Forwarded-For for a client's address (it is forgeable).

@@ -121,18 +121,31 @@ def shop_counts_by_trade(city: City, *, query: str = "") -> dict[str, int]:
     return {trade: counts[trade] for trade in Trade.values if trade in counts}
 
 
+def published_shop(city_slug: str, shop_slug: str) -> Shop:
+    """A published shop of a live city, with its city (one query); nothing else loaded.
+
+    Raises `Shop.DoesNotExist` for an unknown or unpublished shop, or a city
+    that is not live.
+    """
+    return Shop.objects.select_related("city").get(
+        city__slug=city_slug, city__is_live=True, slug=shop_slug, is_active=True
+    )
+
+
+def load_schedule(shop: Shop, *, now: datetime | None = None) -> Shop:
+    """Load the shop's hours and upcoming closures (two queries), for `shops.hours`."""
+    today = (now or timezone.now()).astimezone(shop.city.zone).date()
+    prefetch_related_objects([shop], _hours_prefetch(), _closures_prefetch(from_day=today))
+    return shop
+
+
 def shop_for_storefront(city_slug: str, shop_slug: str, *, now: datetime | None = None) -> Shop:
     """A published shop of a live city, with its hours and upcoming closures loaded.
 
     Raises `Shop.DoesNotExist` for an unknown or unpublished shop, or a city
     that is not live.
     """
-    shop = Shop.objects.select_related("city").get(
-        city__slug=city_slug, city__is_live=True, slug=shop_slug, is_active=True
-    )
-    today = (now or timezone.now()).astimezone(shop.city.zone).date()
-    prefetch_related_objects([shop], _hours_prefetch(), _closures_prefetch(from_day=today))
-    return shop
+    return load_schedule(published_shop(city_slug, shop_slug), now=now)
 
 
 def shops_to_suggest(*, instead_of: Shop, now: datetime, limit: int = 3) -> list[Shop]:

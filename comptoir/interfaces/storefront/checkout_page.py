@@ -226,11 +226,14 @@ def _slot_days(slots: Sequence[Slot], chosen: str, city: City, today: date) -> l
     values = [slot_value(slot.starts_at) for slot in slots]
     checked = chosen if chosen in values else (values[0] if values else "")
     days: dict[date, list[SlotOption]] = {}
+    labels: dict[date, str] = {}  # "Today", "Tomorrow", "Friday 12": once per day, not per slot
     for slot, value in zip(slots, values, strict=True):
         starts, ends = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
-        label = day_label(starts.date(), today)
-        days.setdefault(starts.date(), []).append(
-            SlotOption(value, starts, ends, value == checked, label)
+        day = starts.date()
+        if day not in labels:
+            labels[day] = day_label(day, today)
+        days.setdefault(day, []).append(
+            SlotOption(value, starts, ends, value == checked, labels[day])
         )
     return [SlotDay(day, options[0].day_label, options) for day, options in days.items()]
 

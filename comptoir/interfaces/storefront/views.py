@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 
 from comptoir.domain.catalogue.selectors import products_for_shop_page
 from comptoir.domain.cities.models import City
@@ -29,10 +31,12 @@ from comptoir.domain.shops.models import Shop, Trade
 from comptoir.domain.shops.selectors import (
     city_for_storefront,
     live_cities,
+    load_schedule,
     shop_counts_by_trade,
-    shop_for_storefront,
     shops_for_city_home,
 )
+from comptoir.interfaces.storefront.listing_cache import cached_listing, listing_key
+from comptoir.interfaces.storefront.shop_page import shop_page, shop_page_response
 
 SEARCH_MAX_LENGTH = 100
 # The city home shows a screenful per trade; "see all" opens the trade's list.
@@ -141,6 +145,30 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     if trade is not None and trade not in Trade.values:
         raise Http404(trade)
     now = current_time()
+    page_number = request.GET.get("page", "")[:8]
+    # The lists are the same for every visitor: shared for a few seconds.
+    key = listing_key("city_home", city=city, now=now, q=query, trade=trade, page=page_number)
+    body = cached_listing(
+        key,
+        lambda: render_to_string(
+            "storefront/_city_home_body.html",
+            _city_home_context(city, query=query, trade=trade, page_number=page_number, now=now),
+            request,
+        ),
+    )
+    response = render(
+        request,
+        "storefront/city_home.html",
+        {"city": city, "body": mark_safe(body)},  # noqa: S308 # nosec B308 B703 - our template's output
+    )
+    remember_city(request, response, city)
+    return response
+
+
+def _city_home_context(
+    city: City, *, query: str, trade: str | None, page_number: str, now: datetime
+) -> dict[str, object]:
+    """What the city home's lists show: shops by trade (or one trade's page), deals."""
     counts = shop_counts_by_trade(city, query=query)
     page = None
     if trade is None:
@@ -150,37 +178,39 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     else:
         page = Paginator(
             shops_for_city_home(city, now=now, query=query, trade=trade), TRADE_PAGE_SIZE
-        ).get_page(request.GET.get("page"))
+        ).get_page(page_number or None)
         shops = list(page.object_list)
     # The deals strip: on the plain home only (not a search or a trade's list).
     home_deals = [] if query or trade else deals_for_city(city, now=now, limit=HOME_DEALS)
     prefetch_related_objects([item.deal for item in home_deals], "free_product")
-    response = render(
-        request,
-        "storefront/city_home.html",
-        {
-            "home_deals": home_deals,
-            "now": now,
-            "city": city,
-            "query": query,
-            "trade": trade,
-            "trade_label": Trade(trade).label if trade else "",
-            "trade_counts": [(Trade(t), n) for t, n in counts.items()],
-            "sections": trade_sections(shops, now, counts),
-            "shop_count": sum(counts.values()),
-            "page": page,
-        },
-    )
-    remember_city(request, response, city)
-    return response
+    return {
+        "home_deals": home_deals,
+        "now": now,
+        "city": city,
+        "query": query,
+        "trade": trade,
+        "trade_label": Trade(trade).label if trade else "",
+        "trade_counts": [(Trade(t), n) for t, n in counts.items()],
+        "sections": trade_sections(shops, now, counts),
+        "shop_count": sum(counts.values()),
+        "page": page,
+    }
 
 
 def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpResponse:
+    """The shop page, from the cache while nothing it shows has changed (shop_page.py).
+
+    From the cache, one query; otherwise those of `_shop_body_context` too.
+    """
     now = current_time()
-    try:
-        shop = shop_for_storefront(city_slug, shop_slug, now=now)
-    except Shop.DoesNotExist as exc:
-        raise Http404(shop_slug) from exc
+    page = shop_page(city_slug, shop_slug, now=now, context=_shop_body_context)
+    if page is None:
+        raise Http404(shop_slug)
+    return shop_page_response(request, page, now=now)
+
+
+def _shop_body_context(shop: Shop, now: datetime, with_products: bool) -> dict[str, object]:
+    load_schedule(shop, now=now)
     # The shop's own preparation time, whatever is ordered (products=[]). Hours
     # and closures are prefetched: pickup costs one query (the bookings),
     # delivery two (its settings and bookings); a kind the shop does not offer, none
@@ -196,20 +226,16 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
         next_delivery = next_slot(delivery, shop.city, now)
     deals = deals_of_shop_for_customers(shop, now=now)
     prefetch_related_objects(deals, "free_product")
-    return render(
-        request,
-        "storefront/shop_detail.html",
-        {
-            "city": shop.city,
-            "shop": shop,
-            "status": opening_status(shop, now),
-            "week": week_table(shop, now),
-            "closures": shop.closures.all(),
-            "groups": products_for_shop_page(shop),
-            "next_pickup": next_pickup,
-            "next_delivery": next_delivery,
-            "delivery_postcodes": delivery_postcodes,
-            "deals": deals,
-            "now": now,
-        },
-    )
+    return {
+        "city": shop.city,
+        "shop": shop,
+        "status": opening_status(shop, now),
+        "week": week_table(shop, now),
+        "closures": shop.closures.all(),
+        "groups": products_for_shop_page(shop) if with_products else [],
+        "next_pickup": next_pickup,
+        "next_delivery": next_delivery,
+        "delivery_postcodes": delivery_postcodes,
+        "deals": deals,
+        "now": now,
+    }

@@ -12,6 +12,7 @@ from django.test import Client
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.shops.models import Shop
 from comptoir.interfaces.storefront import views
 from tests.factories import make_opening_hours, make_product, make_shop
 
@@ -50,7 +51,9 @@ def test_a_repeated_search_is_served_from_the_cache_without_a_query(
     assert "Éclair au café" in first.content.decode()
     # The city is read to know which city's key to use; the search runs no query.
     with django_assert_num_queries(1):
-        again = Client().get("/rouen/search/?q=eclair", **HTMX)
+        again = Client().get(
+            "/rouen/search/?q=eclair", headers={"HX-Request": "true", "Accept-Language": "en"}
+        )
     assert again.content == first.content
 
 
@@ -101,3 +104,53 @@ def test_the_shared_part_holds_nothing_of_the_visitor(client, eclair):
     assert "csrf" not in html.lower()
     assert client.cookies["csrftoken"].value not in html
     assert "Set-Cookie" not in shared.headers or "csrftoken" not in shared.headers["Set-Cookie"]
+
+
+# --- The city home and a trade's list --------------------------------------------------
+
+
+def rename_shop(shop, name: str) -> None:
+    Shop.objects.filter(pk=shop.pk).update(name=name)
+
+
+def test_the_city_home_lists_are_shared_for_the_delay_then_fresh(client, eclair, monkeypatch):
+    assert "Au Bon Pain" in client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    rename_shop(eclair.shop, "Boulangerie Neuve")
+    again = Client().get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Au Bon Pain" in again
+    assert "Boulangerie Neuve" not in again
+    monkeypatch.setattr(views, "current_time", lambda: NOW + timedelta(minutes=1))
+    fresh = client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Boulangerie Neuve" in fresh
+
+
+def test_a_cached_city_home_runs_only_the_city_query(client, eclair, django_assert_num_queries):
+    client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en")
+    with django_assert_num_queries(1):
+        Client().get("/rouen/", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_each_trade_page_and_shop_search_of_the_city_home_has_its_own_entry(client, eclair):
+    client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en")
+    rename_shop(eclair.shop, "Boulangerie Neuve")
+    for path in ("/rouen/?trade=bakery", "/rouen/?trade=bakery&page=1", "/rouen/?q=boulangerie"):
+        html = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Boulangerie Neuve" in html, path
+
+
+def test_the_shared_city_home_keeps_each_visitors_own_header(client, eclair):
+    user = User.objects.create_user(email="albertine@example.fr", password="a-long-password")
+    client.force_login(user)
+    signed_in = client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    anonymous = Client().get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My account" in signed_in
+    assert "My account" not in anonymous
+    assert "Log in" in anonymous
+    assert "albertine" not in anonymous
+
+
+def test_the_city_home_is_fresh_when_the_cache_is_off(client, eclair, settings):
+    settings.LISTING_CACHE_SECONDS = 0
+    client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en")
+    rename_shop(eclair.shop, "Boulangerie Neuve")
+    assert "Boulangerie Neuve" in client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -219,12 +219,17 @@ def test_it_renders_in_a_fixed_number_of_queries(
         make_product(
             bakery, category=categories[i % 3] if i % 5 else None, allergens=Allergen.GLUTEN
         )
-    # Shop with city, hours, closures, products; and the pickup bookings of the
-    # next 7 days (earliest_pickup_slot, hours and closures already loaded); its deals.
-    with django_assert_num_queries(6):
+    # The rows the body is built from (shop_page.page_rows); then, to render
+    # it: the shop with its city, hours, closures, products; the pickup bookings
+    # of the next 7 days (hours and closures already loaded); its deals.
+    with django_assert_num_queries(7):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('<li class="product') == product_count
     assert 'class="facts__next"' in response.content.decode()
+    # Nothing changed: the body comes from the cache, after one query.
+    with django_assert_num_queries(1):
+        again = client.get("/rouen/au-bon-pain/")
+    assert again.content.decode().count('<li class="product') == product_count
 
 
 @pytest.mark.parametrize("product_count", [3, 30])
@@ -237,11 +242,14 @@ def test_it_renders_a_delivering_shop_in_a_fixed_number_of_queries(
     make_opening_hours(bakery, 1, "07:30", "13:00")
     for _ in range(product_count):
         make_product(bakery)
-    # The six above, its delivery postcodes, and for the next delivery slot:
+    # The seven above, its delivery postcodes, and for the next delivery slot:
     # delivery settings, bookings.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('class="facts__next"') == 2
+    with django_assert_num_queries(1):
+        again = client.get("/rouen/au-bon-pain/")
+    assert again.content.decode().count('class="facts__next"') == 2
 
 
 def test_a_shop_delivering_by_postcode_lists_them_instead_of_a_radius(client, bakery):

@@ -1,0 +1,328 @@
+"""The shop page's body, cached under a fingerprint of everything it shows.
+
+The shop page is the storefront's busiest, and its body (a shop's 50–60
+products, each with a link, a price, allergens and an add-to-basket form;
+hours, next slots, deals) costs ten times what the rest of a request does.
+The body is cached under a key made of:
+
+- a digest of every row it is built from: the shop and its city (loaded
+  anyway), and, read in one query (`page_rows`), every product and category
+  of the shop, its hours, its closures still to come, its deals not yet
+  ended, its slot bookings still to come, its delivery settings and
+  postcodes, each row as the text of all its columns;
+- the language and the time zone;
+- the minute: the body says "open now · until 19:00", "next pickup today
+  10:30", "ends in 5 minutes", all to the minute.
+
+So any change, made by whatever path (a service, a CSV import's bulk update,
+the stock taken by an order, the admin, another process), changes the key
+at once: nothing has to invalidate anything, nothing can be forgotten, and
+it holds with the per-process locmem cache as with a shared Redis. Instants
+inside a minute (a deal starting or ending, "sold out today" lifting at the
+next opening, orders paused until a time) end an entry early: each entry
+keeps the first such instant after it was rendered.
+
+Nothing of one visitor is ever served to another. The body holds
+`CSRF_SLOT` in its add-to-basket forms, which each response replaces with
+the visitor's own CSRF token. A logged-in customer's page is rendered around
+the body on each request. A visitor who is not logged in gets the whole page
+from the cache (`shop_page_response`): base.html shows an anonymous visitor
+nothing but the language (in the key), the basket badge (its count is in the
+key), the page's path (in the key) and the language form's CSRF field (a
+slot too).
+"""
+
+# ruff: noqa: S608 (SQL built from the models' table and column names; values are parameters)
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import cache as default_cache
+from django.db import connection
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from comptoir.domain.catalogue.models import Category, Product
+from comptoir.domain.cities.models import City
+from comptoir.domain.deals.models import Deal
+from comptoir.domain.fulfilment.models import DeliveryPostcode, DeliverySettings, SlotBooking
+from comptoir.domain.shops.models import Closure, OpeningHours, Shop
+from comptoir.domain.shops.selectors import published_shop
+
+BODY_TEMPLATE = "storefront/_shop_page.html"
+CATALOGUE_TEMPLATE = "storefront/_shop_catalogue.html"
+#: A catalogue nobody asked for in this long leaves the cache.
+CATALOGUE_TIMEOUT = timedelta(hours=1)
+#: Stands for the visitor's CSRF token in a cached body. Shop content is
+#: escaped, so no product name or description can contain it.
+CSRF_SLOT = "<!--csrf-token-->"
+KEY_PREFIX = "shop-page"
+PARAMETER = re.compile(r"%\((\w+)\)s")
+#: A CSRF field as `{% csrf_token %}` renders it (base.html's language form).
+TOKEN_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
+
+
+OF_SHOP = "shop_id IN (SELECT id FROM page_shop)"
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One table the body is built from: its rows of the shop, and what they depend on."""
+
+    model: type[Model]
+    #: Starts the text of each of its rows.
+    label: str
+    #: Which rows: an SQL condition, with `%(now)s` and `%(since)s` for parameters.
+    rows: str = OF_SHOP
+    #: An SQL expression: an instant at which the row starts or stops showing differently.
+    edge: str = "NULL"
+
+
+def _sources() -> list[_Source]:
+    # Products come first: their edge column gives the UNION its type on PostgreSQL.
+    return [
+        _Source(Product, "product", edge="sold_out_until"),
+        _Source(Shop, "shop", rows="id IN (SELECT id FROM page_shop)", edge="paused_until"),
+        _Source(City, "city", rows="id IN (SELECT city_id FROM page_shop)"),
+        _Source(Category, "category"),
+        _Source(OpeningHours, "hours"),
+        # From yesterday in UTC: every closure still to come in any time zone.
+        _Source(Closure, "closure", rows=f"{OF_SHOP} AND ends_on >= %(since)s"),
+        _Source(
+            Deal,
+            "deal",
+            rows=f"{OF_SHOP} AND ends_at > %(now)s",
+            edge="CASE WHEN starts_at > %(now)s THEN starts_at ELSE ends_at END",
+        ),
+        _Source(SlotBooking, "booking", rows=f"{OF_SHOP} AND starts_at >= %(now)s"),
+        _Source(DeliverySettings, "delivery"),
+        _Source(DeliveryPostcode, "postcode"),
+    ]
+
+
+#: The rows the catalogue (the products part of the body) is built from.
+CATALOGUE_ROWS = ("product,", "category,", "city,")
+
+
+@cache
+def _page_rows_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
+    """The query behind `page_rows`, built once per process from the models' columns.
+
+    Each row becomes one text: its table's number, then every column as an
+    SQL literal, so that no two different rows give the same text. Returns
+    the SQL and the names of its parameters, in order.
+    """
+    quote = connection.ops.quote_name
+    # Each value as an SQL literal ('it''s', 12.5, NULL): one function call per
+    # column, and unambiguous once joined.
+    literal = "quote_nullable" if vendor == "postgresql" else "quote"
+    shop, city = quote(Shop._meta.db_table), quote(City._meta.db_table)
+    parts = []
+    for source in _sources():
+        columns = [
+            f"{literal}({quote(column)})"
+            for column in (f.column for f in source.model._meta.concrete_fields)
+            if column is not None
+        ]
+        text = " || ',' || ".join([f"'{source.label}'", *columns])
+        parts.append(
+            f"SELECT {text}, {source.edge} FROM {quote(source.model._meta.db_table)} "
+            f"WHERE {source.rows}"
+        )
+    sql = (
+        f"WITH page_shop AS (SELECT s.id, s.city_id FROM {shop} s INNER JOIN {city} c "
+        "ON c.id = s.city_id WHERE c.slug = %(city_slug)s AND c.is_live "
+        "AND s.slug = %(shop_slug)s AND s.is_active) " + " UNION ALL ".join(parts)
+    )
+    # Positional placeholders (what both drivers take), and the names in their order.
+    return PARAMETER.sub("%s", sql), tuple(PARAMETER.findall(sql))
+
+
+def page_rows(city_slug: str, shop_slug: str, *, now: datetime) -> tuple[list[str], list[datetime]]:
+    """Every row a shop page's body is built from, as text, and their instants after `now`.
+
+    One query whatever the shop holds: the shop (if published, in a live
+    city) and its city, its products and categories, hours, closures still to
+    come, deals not yet ended, slot bookings still to come, delivery settings
+    and postcodes. No rows: no such published shop.
+    """
+    sql, names = _page_rows_sql(connection.vendor)
+    values: dict[str, Any] = {
+        "city_slug": city_slug,
+        "shop_slug": shop_slug,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "since": connection.ops.adapt_datefield_value((now - timedelta(days=1)).date()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[name] for name in names])
+        found = cursor.fetchall()
+    rows = sorted(text for text, _ in found)
+    edges = [moment for _, edge in found if (moment := _instant(edge)) and moment > now]
+    return rows, edges
+
+
+def _instant(value: datetime | str | None) -> datetime | None:
+    """A timestamp as the database driver returns it (SQLite: naive UTC text), aware."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@cache
+def _template_version() -> str:
+    """Changes with the body's templates, so that a deploy never serves an old body."""
+    digest = hashlib.blake2b(digest_size=8)
+    folder = Path(__file__).resolve().parent / "templates" / "storefront"
+    for name in (
+        "_shop_page.html",
+        "_shop_catalogue.html",
+        "_opening_badge.html",
+        "_fulfilment_chips.html",
+        "_deal_card.html",
+    ):
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CachedHtml:
+    html: str
+    #: Stale from this instant on.
+    valid_until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShopPage:
+    """A shop page's body and the shop it shows (with its city), as cached."""
+
+    shop: Shop
+    body: str
+    #: The body is stale from this instant on (the next minute, or sooner).
+    valid_until: datetime
+    key: str
+
+
+def shop_page(
+    city_slug: str,
+    shop_slug: str,
+    *,
+    now: datetime,
+    context: Callable[[Shop, datetime, bool], dict[str, Any]],
+) -> ShopPage | None:
+    """The page of a published shop for `now`, from the cache or rendered; None: no such shop.
+
+    From the cache, it costs one query (`page_rows`). Otherwise `context(shop,
+    now, with_products)` loads what the body shows (its products only when
+    asked) and returns the template's context; the body is rendered and
+    cached with the shop until the next minute, or the first instant before
+    it that changes the body. Its catalogue, which does not change with the
+    minutes, is cached apart, under a digest of the products and categories
+    only: a new minute costs the rest of the body, not 50 products again.
+    """
+    rows, edges = page_rows(city_slug, shop_slug, now=now)
+    if not rows:
+        return None
+    minute = now.replace(second=0, microsecond=0)
+    where = [
+        city_slug,
+        shop_slug,
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+    ]
+    key = ":".join([KEY_PREFIX, *where, minute.strftime("%Y%m%d%H%M"), _digest(rows)])
+    cached = default_cache.get(key)
+    if isinstance(cached, ShopPage) and now < cached.valid_until:
+        return cached
+    try:
+        shop = published_shop(city_slug, shop_slug)
+    except Shop.DoesNotExist:
+        return None
+    cached_shop = copy.copy(shop)  # without what rendering loads on `shop`
+    paused = "paused" if shop.orders_paused else "open"
+    catalogue_rows = [row for row in rows if row.startswith(CATALOGUE_ROWS)]
+    catalogue_key = ":".join([KEY_PREFIX, "catalogue", *where, paused, _digest(catalogue_rows)])
+    catalogue = default_cache.get(catalogue_key)
+    fresh = isinstance(catalogue, CachedHtml) and now < catalogue.valid_until
+    values = context(shop, now, not fresh) | {"csrf_slot": mark_safe(CSRF_SLOT)}  # noqa: S308 # nosec B308 B703 - our constant
+    if not fresh:
+        catalogue = CachedHtml(
+            html=get_template(CATALOGUE_TEMPLATE).render(values),
+            valid_until=min([now + CATALOGUE_TIMEOUT, *edges]),
+        )
+        default_cache.set(catalogue_key, catalogue, _timeout(catalogue.valid_until, now))
+    assert isinstance(catalogue, CachedHtml)
+    values["catalogue"] = mark_safe(catalogue.html)  # noqa: S308 # nosec B308 B703 - rendered by our template
+    page = ShopPage(
+        shop=cached_shop,
+        body=get_template(BODY_TEMPLATE).render(values),
+        valid_until=min([minute + timedelta(minutes=1), *edges]),
+        key=key,
+    )
+    default_cache.set(key, page, _timeout(page.valid_until, now))
+    return page
+
+
+def _digest(parts: list[str]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (_template_version(), *parts):
+        digest.update(part.encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _timeout(valid_until: datetime, now: datetime) -> int:
+    return max(1, int((valid_until - now).total_seconds()) + 1)
+
+
+def shop_page_response(request: HttpRequest, page: ShopPage, *, now: datetime) -> HttpResponse:
+    """The whole page for this visitor.
+
+    A logged-in customer gets the page rendered around the cached body. A
+    visitor who is not logged in gets it whole from the cache, stored per
+    body, basket badge count and full path (with the CSRF fields left as
+    slots): base.html shows nothing else of an anonymous visitor.
+    """
+    # Imported here: basket_views imports the storefront's views, which import this module.
+    from comptoir.interfaces.storefront.basket_views import basket_item_count
+
+    context = {"city": page.shop.city, "shop": page.shop}
+    if request.user.is_authenticated:
+        body = with_visitor_token(page.body, request)
+        return render(request, "storefront/shop_detail.html", context | {"body": body})
+    count = basket_item_count(request, page.shop.city)
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
+    # A body re-rendered at an instant inside its minute has a new `valid_until`.
+    key = f"{page.key}:{page.valid_until.timestamp()}:anonymous:{count}:{path}"
+    html = default_cache.get(key)
+    if not isinstance(html, str):
+        values = context | {"body": mark_safe(page.body), "basket_item_count": count}  # noqa: S308 # nosec B308 B703 - rendered by our template
+        rendered = render_to_string("storefront/shop_detail.html", values, request=request)
+        html = TOKEN_FIELD.sub(CSRF_SLOT, rendered)
+        default_cache.set(key, html, _timeout(page.valid_until, now))
+    return HttpResponse(with_visitor_token(html, request))
+
+
+def with_visitor_token(html: str, request: HttpRequest) -> SafeString:
+    """`html` with the visitor's own CSRF token in each of its forms."""
+    if CSRF_SLOT not in html:
+        return mark_safe(html)  # noqa: S308 # nosec B308 B703 - rendered by our template
+    field = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    return mark_safe(html.replace(CSRF_SLOT, field))  # noqa: S308 # nosec B308 B703
