@@ -252,6 +252,29 @@ def test_it_takes_products_off_sale_from_the_list(operator_client, shop):
     assert dict(Product.objects.values_list("name", "is_active")) == {"A": True, "B": False}
 
 
+def test_a_list_edit_with_rows_it_never_showed_saves_nothing_and_says_why(operator_client, shop):
+    kept = make_product(shop, name="A")
+
+    # One row more than the list showed (a changed one: off sale): list editing
+    # cannot add, and Django answered a bare 400.
+    response = operator_client.post(
+        PRODUCTS,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-id": "",
+            "_save": "Save",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302
+    page = operator_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This list no longer matches what was sent: nothing was saved." in page
+    assert Product.objects.get(pk=kept.pk).is_active is True
+    assert Product.objects.count() == 1
+
+
 def test_it_counts_the_products_of_each_category(operator_client, shop):
     breads = make_category(shop, name="Pains", position=1)
     make_category(shop, name="Gâteaux", position=2)
