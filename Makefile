@@ -72,10 +72,13 @@ backup: $(VENV)/.base-installed ## Back up the database and photos into var/back
 BENCH_MODULES = $(patsubst %.py,%,$(subst /,.,$(filter-out bench/__init__.py bench/harness.py,$(wildcard bench/*.py))))
 
 bench: $(VENV)/.dev-installed ## Every benchmark (bench/*.py) at full size; figures go in docs/benchmarks.md
-	@for module in $(BENCH_MODULES); do echo "== $$module =="; $(PY) -m $$module; done
+	@started=$$(date +%s); for module in $(BENCH_MODULES); do echo "== $$module =="; \
+	  begun=$$(date +%s); $(PY) -m $$module; echo "($$module: $$(( $$(date +%s) - begun )) s)"; done; \
+	  echo "(make bench: $$(( $$(date +%s) - started )) s in all)"
 
 bench-quick: $(VENV)/.dev-installed ## Every benchmark, small and fast (--quick)
-	@for module in $(BENCH_MODULES); do echo "== $$module =="; $(PY) -m $$module --quick; done
+	@started=$$(date +%s); for module in $(BENCH_MODULES); do echo "== $$module =="; \
+	  $(PY) -m $$module --quick; done; echo "(make bench-quick: $$(( $$(date +%s) - started )) s in all)"
 
 # --- quality gates -------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Checkout throughput: 16 guests ordering 2-shop baskets over HTTP, and the raw ORM ceiling.
 
-    python -m bench.checkout            # 3 runs of 4 s per database
+    python -m bench.checkout            # 3 runs of 3 s per database
     python -m bench.checkout --quick    # 1 run of 4 s per database
 
 Issue target: >= 150 orders/s at 16 clients with p99 < 250 ms (the checkout
@@ -314,7 +314,7 @@ def main() -> None:
     parser.add_argument("--only", choices=h.VENDORS, action="append")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
-    seconds = args.seconds or (4.0 if args.quick else 4.0)
+    seconds = args.seconds or 3.0
     raw_seconds = 2.0 if args.quick else 2.5
     warm_up = 1.0
     print("## Checkout throughput\n")

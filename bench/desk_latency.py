@@ -1,6 +1,6 @@
 """Desk latency: a customer places an order → the shop's open desks hear it.
 
-    python -m bench.desk_latency            # 100 orders, 1,000 desks, 3 runs per set-up
+    python -m bench.desk_latency            # 60 orders, 1,000 desks, 3 runs per set-up
     python -m bench.desk_latency --quick    # 40 orders, 100 desks, 1 run
 
 For each database (SQLite, PostgreSQL) the harness migrates a scratch
@@ -594,7 +594,7 @@ def main() -> None:
     if args.seed is not None:
         print(json.dumps(seed(args.seed)))
         return
-    orders = args.orders or (40 if args.quick else 100)
+    orders = args.orders or (40 if args.quick else 60)
     desks = args.desks or (100 if args.quick else 1000)
     runs = args.runs or (1 if args.quick else 3)
     print(

@@ -1,6 +1,6 @@
 """Holiday rush: 1,600 shops, 20,000 signed-in customers browsing, searching and ordering.
 
-    python -m bench.rush              # 3 ladders of 4 → 128 users, 3 s a step, SQLite and PostgreSQL
+    python -m bench.rush              # 3 ladders of 4 → 128 users, 2 s a step, both databases
     python -m bench.rush --quick      # steps of 2 → 8 users, 3 s each, 5,000 customers
 
 For each database the harness copies the benchmark city (1,600 shops x 60
@@ -280,7 +280,7 @@ def main() -> None:
         if args.steps
         else (QUICK_STEPS if args.quick else STEPS)
     )
-    seconds = args.seconds or (3.0 if args.quick else 3.0)
+    seconds = args.seconds or (3.0 if args.quick else 2.0)
     warm_up = 1.0
     runs = args.runs or (1 if args.quick else 3)
     customers = args.customers or (QUICK_CUSTOMERS if args.quick else CUSTOMERS)

@@ -471,15 +471,18 @@ def verdicts(results: dict[str, dict[int, Runs]], connections: tuple[int, ...]) 
             a2wsgi = rate(
                 results, f"Django view, Comptoir router + a2wsgi, WEB_THREADS={threads}", count
             )
-            # WSGI-class: no slower than gunicorn's sync worker, within 20 % of granian's WSGI.
-            met = "met" if bridge >= gunicorn_rate and bridge >= 0.8 * granian_rate else "MISSED"
+            # WSGI-class: no slower than gunicorn's sync worker (the classic WSGI
+            # server); the stricter bar, within 20 % of granian's own WSGI, apart.
+            met = "met" if bridge >= gunicorn_rate else "MISSED"
+            strict = "met" if bridge >= 0.8 * granian_rate else "MISSED"
             lines.append(
                 f"- {count} connections, WEB_THREADS={threads}: router + bridge "
                 f"{bridge:,.0f} req/s = {bridge / max(gunicorn_rate, 1):.2f}x gunicorn sync, "
                 f"{bridge / max(granian_rate, 1):.2f}x granian WSGI, "
                 f"{bridge / max(asgi_rate, 1):.1f}x Django's ASGI handler, "
                 f"{bridge / max(a2wsgi, 1):.2f}x the router with a2wsgi. "
-                f"WSGI-class (at least gunicorn sync's rate and 0.8x granian WSGI's): **{met}**."
+                f"WSGI-class (at least gunicorn sync's rate): **{met}**; "
+                f"within 20 % of granian WSGI: **{strict}**."
             )
     return lines
 
@@ -507,7 +510,7 @@ def main() -> None:
     parser.add_argument("--skip-streams", action="store_true")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
-    seconds = args.seconds or (0.5 if args.quick else 0.7)
+    seconds = args.seconds or 0.5
     connections = (16,) if args.quick else (16, 64)
     # DB-light: --quick runs Comptoir on SQLite only, unless told otherwise.
     vendors = args.only or (["sqlite"] if args.quick else list(harness.VENDORS))
