@@ -3,8 +3,8 @@
     python -m bench.desk_latency            # 60 orders, 1,000 desks, 3 runs per set-up
     python -m bench.desk_latency --quick    # 40 orders, 100 desks, 1 run
 
-For each database (SQLite, PostgreSQL) the harness migrates a scratch
-database, seeds a city with 100 shops (always open, unlimited stock, large
+For each database (SQLite, PostgreSQL) the harness copies a small migrated
+database (bench/harness.py), seeds a city with 100 shops (always open, unlimited stock, large
 pickup slots) and a signed-in staff session per desk, then starts real
 granian servers (production settings, pages through WSGI, /live/ native).
 
@@ -35,10 +35,9 @@ process publishes as many timestamped events straight to the shared bus
 (one every 5 ms, round-robin over the shops) and each desk on server B
 notes publish → arrival (wall clock, same machine).
 
-Scratch data: /tmp/comptoir-bench/desk/ (`BENCH_SCRATCH`) and the PostgreSQL
-database `comptoir_bench_desk` (`BENCH_POSTGRES_DATABASE`) on 127.0.0.1:5432
-(`BENCH_POSTGRES`), dropped and re-created; Redis at REDIS_URL
-(redis://127.0.0.1:6379/0).
+Scratch data: bench/harness.py's scratch databases `desk_<vendor>` (dropped
+at the end) and server logs in /tmp/comptoir-bench/desk/; Redis at REDIS_URL
+(redis://127.0.0.1:6379/0). The three runs of a set-up share its servers.
 """
 
 from __future__ import annotations
@@ -66,8 +65,6 @@ from bench import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/comptoir-bench")) / "desk"  # noqa: S108
-PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "comptoir_bench_desk")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SHOPS = 100  # 1,000 desks: 10 per shop (a counter, a tablet, phones)
 CITY = "bench-ville"
@@ -463,44 +460,14 @@ def run(args: list[str], env: dict[str, str]) -> str:
     ).stdout
 
 
-def postgres_admin(sql_text: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(sql_text.encode())
-
-
 def prepare_database(vendor: str, desks: int) -> tuple[dict[str, str], dict[str, Any]]:
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    var = SCRATCH / f"var-{vendor}"
-    if vendor == "sqlite":
-        path = SCRATCH / "desk.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        postgres_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        postgres_admin(f'CREATE DATABASE "{PG_DATABASE}"')
-        url = f"{PG_SERVER}/{PG_DATABASE}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "WEB_WORKERS", "EVENT_BUS", "DEBUG"}
-    }
-    env |= {
-        "DATABASE_URL": url,
-        "COMPTOIR_VAR_DIR": str(var),
-        "DJANGO_SETTINGS_MODULE": "comptoir.config.settings",
-        "DESK_SWEEP_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "REDIS_URL": REDIS_URL,
-    }
-    run(["manage.py", "migrate", "--noinput"], env)
-    run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    """A migrated scratch database (a copy of the small demo city, no migrate to wait for)."""
+    SCRATCH.mkdir(parents=True, exist_ok=True)  # the servers' logs
+    city = harness.large_city(vendor, f"desk_{vendor}", shops=100)
     seeded = json.loads(
-        run(["-m", "bench.desk_latency", "--seed", str(desks // SHOPS)], env).splitlines()[-1]
+        run(["-m", "bench.desk_latency", "--seed", str(desks // SHOPS)], city.env).splitlines()[-1]
     )
-    return env, seeded
+    return city.env, seeded
 
 
 def setups(vendor: str) -> list[tuple[str, str, int]]:
@@ -520,31 +487,39 @@ def bench_setup(
     *,
     orders: int,
     desks: int,
-) -> dict[str, Any]:
+    runs: int,
+) -> list[dict[str, Any]]:
+    """`runs` measures on the same servers, each with its own desks and orders."""
     env = env | {"EVENT_BUS": bus}
     with server(env) as a:
         if processes == 1:
-            return asyncio.run(
-                measure(
-                    desk_port=a,
-                    order_port=a,
-                    seeded=seeded,
-                    orders=orders,
-                    desks=desks,
-                    publisher_env=None,
+            return [
+                asyncio.run(
+                    measure(
+                        desk_port=a,
+                        order_port=a,
+                        seeded=seeded,
+                        orders=orders,
+                        desks=desks,
+                        publisher_env=None,
+                    )
                 )
-            )
+                for _ in range(runs)
+            ]
         with server(env) as b:
-            return asyncio.run(
-                measure(
-                    desk_port=b,
-                    order_port=a,
-                    seeded=seeded,
-                    orders=orders,
-                    desks=desks,
-                    publisher_env=env,
+            return [
+                asyncio.run(
+                    measure(
+                        desk_port=b,
+                        order_port=a,
+                        seeded=seeded,
+                        orders=orders,
+                        desks=desks,
+                        publisher_env=env,
+                    )
                 )
-            )
+                for _ in range(runs)
+            ]
 
 
 def bus_summary(label: str, runs: list[dict[str, Any]]) -> str:
@@ -611,16 +586,14 @@ def main() -> None:
     for vendor in args.only or ["sqlite", "postgresql"]:
         env, seeded = prepare_database(vendor, desks)
         for label, bus, processes in setups(vendor):
-            results = [
-                bench_setup(env, seeded, bus, processes, orders=orders, desks=desks)
-                for _ in range(runs)
-            ]
+            results = bench_setup(
+                env, seeded, bus, processes, orders=orders, desks=desks, runs=runs
+            )
             name = "SQLite" if vendor == "sqlite" else "PostgreSQL"
             print(summary(f"{name}, {label}", results), flush=True)
             if processes > 1:
                 bus_lines.append(bus_summary(f"{name} database, {label}", results))
-        if vendor == "postgresql":
-            postgres_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        harness.drop_scratch(vendor, f"desk_{vendor}")
     print("\nThe bus alone: published by a third process → heard by a desk on server B")
     print("| set-up | events | p50 | p99 | max | p99 < 50 ms |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -281,7 +281,7 @@ def main() -> None:
         else (QUICK_STEPS if args.quick else STEPS)
     )
     seconds = args.seconds or (3.0 if args.quick else 2.0)
-    warm_up = 1.0
+    warm_up = 1.0 if args.quick else 0.5
     runs = args.runs or (1 if args.quick else 3)
     customers = args.customers or (QUICK_CUSTOMERS if args.quick else CUSTOMERS)
     vendors = args.only or list(harness.VENDORS)

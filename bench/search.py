@@ -409,7 +409,7 @@ def main() -> None:
         print(json.dumps(measure(passes)))
         return
     shops = 100 if args.quick else harness.LARGE_SHOPS
-    seconds = args.seconds or 2.0
+    seconds = args.seconds or 1.5
     print(f"## Search: {shops} shops x 60 products\n\n{harness.machine()}\n")
     for vendor in args.only or ["sqlite", "postgresql"]:
         result = bench_database(

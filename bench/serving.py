@@ -1,6 +1,6 @@
 """Serving: page throughput through each server set-up, and what an idle live stream costs.
 
-    python -m bench.serving            # 16 and 64 connections, 3 runs each; SSE 1,000 and 5,000
+    python -m bench.serving            # 64 connections, 3 runs each; SSE 1,000 and 5,000
     python -m bench.serving --quick    # 16 connections, 1 run, fewer set-ups, SQLite; SSE 300
 
 Part 1, pages. One tiny Django JSON view (bench/apps/hello: no database, no
@@ -511,7 +511,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     seconds = args.seconds or 0.5
-    connections = (16,) if args.quick else (16, 64)
+    connections = (16,) if args.quick else (64,)
     # DB-light: --quick runs Comptoir on SQLite only, unless told otherwise.
     vendors = args.only or (["sqlite"] if args.quick else list(harness.VENDORS))
     raise_open_files()

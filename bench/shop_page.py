@@ -375,8 +375,8 @@ def main() -> None:
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     shops = 100 if args.quick else harness.LARGE_SHOPS
-    seconds = args.seconds or (1.5 if args.quick else 2.5)
-    cold_seconds = min(seconds, 1.5 if args.quick else 2.0)
+    seconds = args.seconds or (1.5 if args.quick else 2.0)
+    cold_seconds = min(seconds, 1.5)
     command = "python -m bench.shop_page" + (" --quick" if args.quick else "")
     print(f"## Shop page\n\n{harness.machine()}\n\n`{command}`\n")
     for vendor in args.only or list(harness.VENDORS):
