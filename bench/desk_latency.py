@@ -1,7 +1,7 @@
 """Desk latency: a customer places an order → the shop's open desks hear it.
 
     python -m bench.desk_latency            # 60 orders, 1,000 desks, 3 runs per set-up
-    python -m bench.desk_latency --quick    # 40 orders, 100 desks, 1 run
+    python -m bench.desk_latency --quick    # 20 orders, 100 desks, 1 run
 
 For each database (SQLite, PostgreSQL) the harness copies a small migrated
 database (bench/harness.py), seeds a city with 100 shops (always open, unlimited stock, large
@@ -569,7 +569,7 @@ def main() -> None:
     if args.seed is not None:
         print(json.dumps(seed(args.seed)))
         return
-    orders = args.orders or (40 if args.quick else 60)
+    orders = args.orders or (20 if args.quick else 60)
     desks = args.desks or (100 if args.quick else 1000)
     runs = args.runs or (1 if args.quick else 3)
     print(
@@ -583,7 +583,8 @@ def main() -> None:
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     bus_lines = []
-    for vendor in args.only or ["sqlite", "postgresql"]:
+    # --quick checks the harness on SQLite; `--quick --only postgresql` for the other.
+    for vendor in args.only or (["sqlite"] if args.quick else ["sqlite", "postgresql"]):
         env, seeded = prepare_database(vendor, desks)
         for label, bus, processes in setups(vendor):
             results = bench_setup(

@@ -375,11 +375,12 @@ def main() -> None:
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     shops = 100 if args.quick else harness.LARGE_SHOPS
-    seconds = args.seconds or (1.5 if args.quick else 2.0)
+    seconds = args.seconds or (1.0 if args.quick else 2.0)
     cold_seconds = min(seconds, 1.5)
     command = "python -m bench.shop_page" + (" --quick" if args.quick else "")
     print(f"## Shop page\n\n{harness.machine()}\n\n`{command}`\n")
-    for vendor in args.only or list(harness.VENDORS):
+    # --quick checks the harness on SQLite; `--quick --only postgresql` for the other.
+    for vendor in args.only or (["sqlite"] if args.quick else list(harness.VENDORS)):
         result = bench_database(
             vendor, shops=shops, runs=runs, seconds=seconds, cold_seconds=cold_seconds
         )
