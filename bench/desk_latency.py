@@ -36,7 +36,7 @@ process publishes as many timestamped events straight to the shared bus
 notes publish → arrival (wall clock, same machine).
 
 Scratch data: bench/harness.py's scratch databases `desk_<vendor>` (dropped
-at the end) and server logs in /tmp/comptoir-bench/desk/; Redis at REDIS_URL
+at the end) and server logs in /tmp/comptoir-bench/; Redis at REDIS_URL
 (redis://127.0.0.1:6379/0). The three runs of a set-up share its servers.
 """
 
@@ -44,12 +44,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html.parser
 import http.client
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -64,7 +62,6 @@ from typing import Any
 from bench import harness
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/comptoir-bench")) / "desk"  # noqa: S108
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SHOPS = 100  # 1,000 desks: 10 per shop (a counter, a tablet, phones)
 CITY = "bench-ville"
@@ -143,99 +140,17 @@ def seed(desks_per_shop: int) -> dict[str, Any]:
 # --- Servers -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def healthy(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        conn.request("GET", "/healthz")
-        return conn.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        conn.close()
-
-
 @contextmanager
 def server(env: dict[str, str]) -> Iterator[int]:
-    port = free_port()
-    log = (SCRATCH / f"server-{port}.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 (fixed argv)
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "asgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "bench.apps.desk.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not healthy(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {log.name}")
-            time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    """`make run`'s granian, serving bench/apps/desk/asgi.py (events stamped on publish)."""
+    port = harness.free_port()
+    argv = harness.granian_comptoir(port)
+    argv[-1] = "bench.apps.desk.asgi:application"
+    with harness.server(argv, env, port=port, name="desk") as running:
+        yield running.port
 
 
 # --- Clients -----------------------------------------------------------------------
-
-
-class FormFields(html.parser.HTMLParser):
-    """The fields a browser would submit from the checkout form (first radio if none checked)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_form = False
-        self.values: dict[str, str] = {}
-        self.first_radio: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and "/checkout/" in a.get("action", ""):
-            self.in_form = True
-        elif self.in_form and tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind == "radio":
-                self.first_radio.setdefault(a["name"], a.get("value", ""))
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "")
-            elif kind == "checkbox":
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "on")
-            else:
-                self.values[a["name"]] = a.get("value", "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.in_form = False
-
-    def submitted(self) -> dict[str, str]:
-        return self.first_radio | self.values
 
 
 class Browser:
@@ -279,7 +194,7 @@ class Browser:
         assert status == 302, status
         status, page = self.request("GET", f"/{CITY}/checkout/")
         assert status == 200, status
-        parser = FormFields()
+        parser = harness.CheckoutForm()
         parser.feed(page)
         form = parser.submitted()
         form |= {"name": "Camille Banc", "email": "camille@example.fr", "phone": "0612345678"}
@@ -462,7 +377,6 @@ def run(args: list[str], env: dict[str, str]) -> str:
 
 def prepare_database(vendor: str, desks: int) -> tuple[dict[str, str], dict[str, Any]]:
     """A migrated scratch database (a copy of the small demo city, no migrate to wait for)."""
-    SCRATCH.mkdir(parents=True, exist_ok=True)  # the servers' logs
     city = harness.large_city(vendor, f"desk_{vendor}", shops=100)
     seeded = json.loads(
         run(["-m", "bench.desk_latency", "--seed", str(desks // SHOPS)], city.env).splitlines()[-1]

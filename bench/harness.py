@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import fcntl
 import hashlib
+import html.parser
 import http.client
 import json
 import os
@@ -638,6 +639,43 @@ async def load(
     if clients is None:
         await asyncio.gather(*(client.close() for client in pool))
     return result
+
+
+class CheckoutForm(html.parser.HTMLParser):
+    """The fields a browser submits from the checkout form (first radio if none checked).
+
+    Feed it the checkout page; `submitted()` is the form as posted by a
+    customer who accepts every default.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_form = False
+        self.values: dict[str, str] = {}
+        self.first_radio: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("action", "").endswith("/checkout/"):
+            self.in_form = True
+        elif self.in_form and tag in {"input", "select", "textarea"} and a.get("name"):
+            kind = a.get("type", "text")
+            if kind == "radio":
+                self.first_radio.setdefault(a["name"], a.get("value", ""))
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value", "")
+            elif kind == "checkbox":
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value", "on")
+            elif kind != "submit":
+                self.values.setdefault(a["name"], a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.in_form = False
+
+    def submitted(self) -> dict[str, str]:
+        return self.first_radio | self.values
 
 
 # --- Figures -------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def main() -> None:
     from django.test import Client
 
     from bench.apps.checkout.city import prepare
-    from bench.apps.checkout.shopper import CheckoutForm
+    from bench.harness import CheckoutForm
     from comptoir.domain.catalogue.models import Product
     from comptoir.interfaces.storefront import checkout_views
 

@@ -21,7 +21,6 @@ picks an action:
 from __future__ import annotations
 
 import asyncio
-import html.parser
 import random
 import time
 from collections.abc import Sequence
@@ -30,45 +29,12 @@ from typing import Any
 from urllib.parse import quote
 
 from bench.apps.rush.cpu import CpuSampler
-from bench.harness import HttpClient, HttpError, Response, percentile
+from bench.harness import CheckoutForm, HttpClient, HttpError, Response, percentile
 
 KINDS = ("browse", "search", "order")
 BROWSE_SHARE = 0.80
 SEARCH_SHARE = 0.15
 HOT_SHARE = 0.25  # of order attempts, the first product is a scarce one
-
-
-class CheckoutFields(html.parser.HTMLParser):
-    """The fields a browser submits from the checkout form (first radio when none is checked)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_form = False
-        self.values: dict[str, str] = {}
-        self.first_radio: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and "/checkout/" in a.get("action", ""):
-            self.in_form = True
-        elif self.in_form and tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind == "radio":
-                self.first_radio.setdefault(a["name"], a.get("value", ""))
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "")
-            elif kind == "checkbox":
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "on")
-            else:
-                self.values[a["name"]] = a.get("value", "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.in_form = False
-
-    def submitted(self) -> dict[str, str]:
-        return self.first_radio | self.values
 
 
 @dataclass
@@ -229,7 +195,7 @@ class VirtualUser:
             if self.window.counts(time.perf_counter()):
                 self.result.refused += 1
         elif self.expect(page, 200) and page is not None:
-            parser = CheckoutFields()
+            parser = CheckoutForm()
             parser.feed(page.text())
             form = parser.submitted() | {
                 "name": f"Client {self.customer}",
