@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import gzip
 import hashlib
 import html.parser
 import http.client
@@ -416,7 +417,8 @@ class HttpError(Exception):
 class Response:
     status: int
     headers: dict[str, str]  # lower-case names; Set-Cookie values joined by "\n"
-    body: bytes
+    body: bytes  # inflated if it came gzip-compressed
+    wire_bytes: int = 0  # the body's size on the connection
 
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
@@ -426,7 +428,9 @@ class HttpClient:
     """One keep-alive HTTP/1.1 connection with a cookie jar (a browser tab, or a load loop).
 
     Deliberately small: Content-Length and chunked bodies, cookies by name,
-    reconnect when the server closes. No redirects followed.
+    reconnect when the server closes. No redirects followed. Like a browser,
+    it asks for gzip (`Accept-Encoding`) and inflates what comes compressed;
+    `Response.wire_bytes` is the size that crossed the connection.
     """
 
     def __init__(self, port: int, host: str = "127.0.0.1") -> None:
@@ -457,7 +461,11 @@ class HttpClient:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Accept-Encoding: gzip",
+        ]
         if self.cookies:
             lines.append(f"Cookie: {self.cookie_header()}")
         for key, value in (headers or {}).items():
@@ -519,7 +527,10 @@ class HttpClient:
             await self.close()
         if headers.get("connection", "").lower() == "close":
             await self.close()
-        return Response(status, headers, body)
+        wire_bytes = len(body)
+        if headers.get("content-encoding") == "gzip":
+            body = gzip.decompress(body)
+        return Response(status, headers, body, wire_bytes)
 
     async def get(self, path: str, **headers: str) -> Response:
         return await self.request("GET", path, headers=headers)
