@@ -78,7 +78,8 @@ bench: $(VENV)/.dev-installed ## Every benchmark (bench/*.py) at full size; figu
 
 bench-quick: $(VENV)/.dev-installed ## Every benchmark, small and fast (--quick)
 	@started=$$(date +%s); for module in $(BENCH_MODULES); do echo "== $$module =="; \
-	  $(PY) -m $$module --quick; done; echo "(make bench-quick: $$(( $$(date +%s) - started )) s in all)"
+	  begun=$$(date +%s); $(PY) -m $$module --quick; echo "($$module: $$(( $$(date +%s) - begun )) s)"; done; \
+	  echo "(make bench-quick: $$(( $$(date +%s) - started )) s in all)"
 
 # --- quality gates -------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Desk latency: a customer places an order → the shop's open desks hear it.
 
-    python -m bench.desk_latency            # 60 orders, 1,000 desks, 3 runs per set-up
+    python -m bench.desk_latency            # 40 orders, 1,000 desks, 3 runs per set-up
     python -m bench.desk_latency --quick    # 20 orders, 100 desks, 1 run
 
 For each database (SQLite, PostgreSQL) the harness copies a small migrated
@@ -37,7 +37,8 @@ notes publish → arrival (wall clock, same machine).
 
 Scratch data: bench/harness.py's scratch databases `desk_<vendor>` (dropped
 at the end) and server logs in /tmp/comptoir-bench/; Redis at REDIS_URL
-(redis://127.0.0.1:6379/0). The three runs of a set-up share its servers.
+(redis://127.0.0.1:6379/0). The three runs of a set-up share its servers and its
+open desks (the first run starts with the warm-up orders).
 """
 
 from __future__ import annotations
@@ -286,7 +287,9 @@ async def measure(
     orders: int,
     desks: int,
     publisher_env: dict[str, str] | None,
-) -> dict[str, Any]:
+    runs: int,
+) -> list[dict[str, Any]]:
+    """`runs` measures on desks opened once (opening 1,000 desks takes seconds)."""
     per_shop = desks // SHOPS
     opened = await asyncio.gather(
         *(
@@ -296,12 +299,38 @@ async def measure(
         )
     )
     readers = [asyncio.ensure_future(read_desk(desk)) for desk in opened]
+    browser = Browser(order_port)
+    try:
+        return [
+            await measure_run(
+                opened, browser, seeded, orders, per_shop, publisher_env, warm_up=WARM_UP * (n == 0)
+            )
+            for n in range(runs)
+        ]
+    finally:
+        for task in readers:
+            task.cancel()
+        for desk in opened:
+            desk.writer.close()
+
+
+async def measure_run(
+    opened: list[Desk],
+    browser: Browser,
+    seeded: dict[str, Any],
+    orders: int,
+    per_shop: int,
+    publisher_env: dict[str, str] | None,
+    *,
+    warm_up: int,
+) -> dict[str, Any]:
     tap_ms: list[float] = []
     commit_ms: list[float] = []
     early: list[bool] = []
     post_ms: list[float] = []
-    browser = Browser(order_port)
-    for n in range(-WARM_UP, orders):
+    for desk in opened:
+        desk.bus_ms.clear()
+    for n in range(-warm_up, orders):
         shop = seeded["shops"][n % SHOPS]
         form = await asyncio.to_thread(browser.prepare, shop)
         listeners = [d for d in opened if d.shop_id == shop["id"]]
@@ -344,10 +373,6 @@ async def measure(
         bus_ms = [ms for desk in opened for ms in desk.bus_ms]
         if len(bus_ms) != expected:
             raise RuntimeError(f"desks heard {len(bus_ms)} of {expected} bus events")
-    for task in readers:
-        task.cancel()
-    for desk in opened:
-        desk.writer.close()
     return {
         "events": len(tap_ms),
         "commit_p50": percentile(commit_ms, 0.50),
@@ -403,37 +428,33 @@ def bench_setup(
     desks: int,
     runs: int,
 ) -> list[dict[str, Any]]:
-    """`runs` measures on the same servers, each with its own desks and orders."""
+    """`runs` measures on the same servers and the same open desks, each with its own orders."""
     env = env | {"EVENT_BUS": bus}
     with server(env) as a:
         if processes == 1:
-            return [
-                asyncio.run(
-                    measure(
-                        desk_port=a,
-                        order_port=a,
-                        seeded=seeded,
-                        orders=orders,
-                        desks=desks,
-                        publisher_env=None,
-                    )
+            return asyncio.run(
+                measure(
+                    desk_port=a,
+                    order_port=a,
+                    seeded=seeded,
+                    orders=orders,
+                    desks=desks,
+                    publisher_env=None,
+                    runs=runs,
                 )
-                for _ in range(runs)
-            ]
+            )
         with server(env) as b:
-            return [
-                asyncio.run(
-                    measure(
-                        desk_port=b,
-                        order_port=a,
-                        seeded=seeded,
-                        orders=orders,
-                        desks=desks,
-                        publisher_env=env,
-                    )
+            return asyncio.run(
+                measure(
+                    desk_port=b,
+                    order_port=a,
+                    seeded=seeded,
+                    orders=orders,
+                    desks=desks,
+                    publisher_env=env,
+                    runs=runs,
                 )
-                for _ in range(runs)
-            ]
+            )
 
 
 def bus_summary(label: str, runs: list[dict[str, Any]]) -> str:
@@ -483,7 +504,7 @@ def main() -> None:
     if args.seed is not None:
         print(json.dumps(seed(args.seed)))
         return
-    orders = args.orders or (20 if args.quick else 60)
+    orders = args.orders or (20 if args.quick else 40)
     desks = args.desks or (100 if args.quick else 1000)
     runs = args.runs or (1 if args.quick else 3)
     print(

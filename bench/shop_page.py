@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import itertools
 import re
 import sqlite3
@@ -92,24 +93,38 @@ result = [len(cold.captured_queries), len(warm.captured_queries)]
 
 
 def reference_env(vendor: str, products: int) -> dict[str, str]:
-    """A scratch database with the reference project's tables and `products` rows."""
+    """A scratch database with the reference project's tables and `products` rows.
+
+    Filled once per version of the reference app into a template (like the
+    benchmark city), then copied.
+    """
     name = f"shoppage_ref_{vendor}"
-    url = harness.database_url(vendor, name)
-    harness.drop_scratch(vendor, name)
-    if vendor == "postgresql":
-        harness.postgres_admin(f'CREATE DATABASE "comptoir_bench_{name}"')
-    else:
-        harness.SCRATCH.mkdir(parents=True, exist_ok=True)
-    env = harness.base_env(DJANGO_SETTINGS_MODULE=REFERENCE_SETTINGS, REFERENCE_DATABASE_URL=url)
-    harness.manage(env, "migrate", "--noinput")
-    harness.django_query(
-        env,
-        "from bench.apps.reference_page.fill import fill\n"
-        f"result = fill(categories={products // REFERENCE_PER_CATEGORY}, "
-        f"per_category={REFERENCE_PER_CATEGORY})",
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "bench" / "apps" / "reference_page").rglob("*.py")):
+        digest.update(source.read_bytes())
+
+    def build(vendor: str, build_name: str) -> None:
+        env = harness.base_env(
+            DJANGO_SETTINGS_MODULE=REFERENCE_SETTINGS,
+            REFERENCE_DATABASE_URL=harness.database_url(vendor, build_name),
+        )
+        harness.manage(env, "migrate", "--noinput")
+        harness.django_query(
+            env,
+            "from bench.apps.reference_page.fill import fill\n"
+            f"result = fill(categories={products // REFERENCE_PER_CATEGORY}, "
+            f"per_category={REFERENCE_PER_CATEGORY})",
+        )
+        harness.analyze(vendor, harness.database_url(vendor, build_name))
+
+    template, _ = harness.template_database(
+        vendor, f"reference-{products}-{digest.hexdigest()[:12]}", build
     )
-    harness.analyze(vendor, url)
-    return env
+    harness.copy_template(vendor, template, name)
+    return harness.base_env(
+        DJANGO_SETTINGS_MODULE=REFERENCE_SETTINGS,
+        REFERENCE_DATABASE_URL=harness.database_url(vendor, name),
+    )
 
 
 def gunicorn(port: int) -> list[str]:

@@ -66,7 +66,7 @@ def main() -> None:
     wall: dict[str, list[float]] = defaultdict(list)
     statements: dict[str, list[float]] = defaultdict(list)
     sql_ms: dict[str, list[float]] = defaultdict(list)
-    profiles = {"POST checkout": cProfile.Profile(), "GET checkout": cProfile.Profile()}
+    profiles = {name: cProfile.Profile() for name in ("POST checkout", "GET checkout", "add A")}
     state: dict[str, float] = {"count": 0, "sql": 0.0}
     statement_ms: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     current = {"step": ""}
