@@ -81,6 +81,9 @@ class Category(models.Model):
 RESERVED_PRODUCT_SLUGS = frozenset({"terms"})
 
 
+UNIT_LABELS = dict(Unit.choices)
+
+
 class Product(models.Model):
     # The city is copied from the shop so that every large table can be
     # partitioned (sharded) by city later without a join.
@@ -215,6 +218,15 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_unit_display(self) -> str:  # type: ignore[no-redef]  # Django generates a slower one
+        """The unit's label in the active language ("pièce", "kg"…).
+
+        Django's generated version rebuilds a dict of every choice, hashing
+        each lazy label (a translation lookup each), per call: 10 % of a
+        60-product shop page's rendering. One lookup here.
+        """
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
     @property
     def is_unlimited(self) -> bool:
