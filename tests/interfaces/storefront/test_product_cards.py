@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 CARDS = Template("{% load product_cards %}{% product_cards products %}")
 
 
-def cards(shop, products, **extra) -> str:
+def cards(shop, products, language="en", **extra) -> str:
     context = {
         "shop": shop,
         "city": shop.city,
@@ -33,7 +33,7 @@ def cards(shop, products, **extra) -> str:
         "csrf_slot": "@@CSRF@@",
         "products": products,
     }
-    with translation.override("en"):
+    with translation.override(language):
         return CARDS.render(Context(context | extra))
 
 
@@ -109,18 +109,7 @@ def test_everything_a_shop_types_is_escaped(shop):
 
 def test_labels_follow_the_language(shop):
     product = make_product(shop, stock=0, unit=Unit.KG)
-    with translation.override("fr"):
-        html = CARDS.render(
-            Context(
-                {
-                    "shop": shop,
-                    "city": shop.city,
-                    "shop_url": "/s/",
-                    "basket_add_url": "/a/",
-                    "products": [product],
-                }
-            )
-        )
+    html = cards(shop, [product], language="fr")
     assert "Épuisé" in html
     assert "1,30" in html
 
@@ -131,3 +120,9 @@ def test_the_unit_label_is_the_choice_label_for_every_unit():
     for value, label in Unit.choices:
         assert Product(unit=value).get_unit_display() == str(label)
     assert Product(unit="unknown").get_unit_display() == "unknown"
+
+
+def test_a_label_with_an_apostrophe_reads_as_the_template_wrote_it(shop):
+    product = make_product(shop, sold_out_until=timezone.now() + timedelta(hours=3))
+    html = cards(shop, [product], language="fr")
+    assert "Épuisé aujourd'hui" in html

@@ -33,6 +33,11 @@ def _text(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _label(translated: str) -> str:
+    """Our own translated label, as `{% translate %}` writes it (apostrophes as they are)."""
+    return escape(translated, quote=False)
+
+
 @register.simple_tag(takes_context=True)
 def product_cards(context: Context, products: Iterable[Product]) -> SafeString:
     """The `<li>` cards of `products`, for the shop page's catalogue.
@@ -46,8 +51,9 @@ def product_cards(context: Context, products: Iterable[Product]) -> SafeString:
     add_url = _text(context["basket_add_url"])
     csrf_slot = str(context.get("csrf_slot", ""))
     orderable = not shop.orders_paused
-    sold_out_today, sold_out = _text(gettext("Sold out today")), _text(gettext("Sold out"))
-    allergens_label, add = _text(gettext("Allergens:")), _text(gettext("Add"))
+    sold_out_today = _label(gettext("Sold out today"))
+    sold_out = _label(gettext("Sold out"))
+    allergens_label, add = _label(gettext("Allergens:")), _label(gettext("Add"))
     out: list[str] = []
     for product in products:
         is_sold_out = product.is_sold_out
