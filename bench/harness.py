@@ -99,10 +99,11 @@ def manage(env: dict[str, str], *args: str, quiet: bool = True) -> str:
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=quiet,
         text=True,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{(done.stderr or '')[-3000:]}")
     return done.stdout or ""
 
 
