@@ -7,6 +7,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import DomainError, InvalidInput
+from comptoir.interfaces.address_fields import (
+    delivery_instructions_field,
+    locality_field,
+    postal_code_field,
+    street_field,
+    street_more_field,
+)
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -92,33 +99,11 @@ class AddressForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    line1 = forms.CharField(
-        label=_("Address"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    line2 = forms.CharField(
-        label=_("Address (continued)"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
-    )
-    locality = forms.CharField(
-        label=_("Town"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
-    instructions = forms.CharField(
-        label=_("Delivery instructions"),
-        max_length=300,
-        required=False,
-        help_text=_("Door code, floor…"),
-    )
+    line1 = street_field(_("Address"))
+    line2 = street_more_field(_("Address (continued)"))
+    postal_code = postal_code_field()
+    locality = locality_field()
+    instructions = delivery_instructions_field()
     make_default = forms.BooleanField(label=_("Make it my default address"), required=False)
 
 

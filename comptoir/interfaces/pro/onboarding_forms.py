@@ -12,6 +12,7 @@ from comptoir.domain.cities.models import City
 from comptoir.domain.onboarding.services import ShopDetails
 from comptoir.domain.shops.models import Trade
 from comptoir.domain.shops.selectors import live_cities
+from comptoir.interfaces.address_fields import locality_field, postal_code_field, street_field
 
 #: The honeypot: a field people never see (hidden by CSS, skipped by screen
 #: readers) that form-filling robots fill. A filled one is dropped silently.
@@ -101,21 +102,9 @@ class WelcomeForm(forms.Form):
     )
     name = forms.CharField(label=_("Name of the shop"), max_length=120)
     trade = forms.ChoiceField(label=_("Trade"), choices=Trade.choices)
-    street = forms.CharField(
-        label=_("Street address"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    postal_code = forms.CharField(
-        label=_("Postcode"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
-    )
-    locality = forms.CharField(
-        label=_("Town"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
+    street = street_field(_("Street address"))
+    postal_code = postal_code_field()
+    locality = locality_field()
     phone = forms.CharField(
         label=_("Shop phone"),
         max_length=30,

@@ -30,6 +30,13 @@ from comptoir.domain.orders.checkout import Collect, Contact, Delivery, Fulfilme
 from comptoir.domain.orders.models import MAX_LINE_QUANTITY, Fulfilment, PaymentMethod
 from comptoir.domain.orders.payments import payment_method_choices
 from comptoir.domain.shops.models import Shop
+from comptoir.interfaces.address_fields import (
+    delivery_instructions_field,
+    locality_field,
+    postal_code_field,
+    street_field,
+    street_more_field,
+)
 
 ADDRESS_PREFIX = "address"
 #: More lines than a basket can hold is a forged form, not a basket.
@@ -165,36 +172,11 @@ class CheckoutForm(forms.Form):
 
     # Required when a shop is delivered (see clean()): the browser must not
     # block a pickup-only order on an address it does not need.
-    line1 = forms.CharField(
-        label=_("Street and number"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    line2 = forms.CharField(
-        label=_("Building, floor"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
-    )
-    locality = forms.CharField(
-        label=_("Town"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
-    instructions = forms.CharField(
-        label=_("Delivery instructions"),
-        max_length=300,
-        required=False,
-        help_text=_("Door code, floor…"),
-    )
+    line1 = street_field(_("Street and number"), required=False)
+    line2 = street_more_field(_("Building, floor"))
+    postal_code = postal_code_field(required=False)
+    locality = locality_field(required=False)
+    instructions = delivery_instructions_field()
     latitude = forms.DecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
     )
