@@ -71,10 +71,14 @@ TARGET_RATIO = 0.30
 # --- The raw ORM reference -----------------------------------------------------------
 
 
-def raw_run(env: dict[str, str], seconds: float, run: int) -> dict[str, Any]:
+def raw_runs(env: dict[str, str], seconds: float, runs: int) -> list[dict[str, Any]]:
+    """`runs` windows of `seconds`, all clients starting together, by the same client processes."""
     workers = [
         subprocess.Popen(  # noqa: S603 (this interpreter, our module)
-            [sys.executable, "-m", "bench.apps.checkout.raw", "worker", f"{run}-{n}", str(seconds)],
+            [
+                sys.executable,
+                *("-m", "bench.apps.checkout.raw", "worker", str(n), str(seconds), str(runs)),
+            ],
             cwd=h.ROOT,
             env=env,
             stdin=subprocess.PIPE,
@@ -83,24 +87,37 @@ def raw_run(env: dict[str, str], seconds: float, run: int) -> dict[str, Any]:
         )
         for n in range(RAW_CLIENTS)
     ]
-    for worker in workers:
-        assert worker.stdout is not None
-        line = worker.stdout.readline()
-        if "@@READY@@" not in line:
-            raise RuntimeError(f"raw worker failed to start: {line!r}")
+    try:
+        for worker in workers:
+            assert worker.stdout is not None
+            line = worker.stdout.readline()
+            if "@@READY@@" not in line:
+                raise RuntimeError(f"raw worker failed to start: {line!r}")
+        results = [raw_window(workers, seconds) for _ in range(runs)]
+    finally:
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.close()
+        codes = [worker.wait() for worker in workers]
+    if any(codes):
+        raise RuntimeError(f"raw workers exited with {codes}")
+    return results
+
+
+def raw_window(workers: list[subprocess.Popen[str]], seconds: float) -> dict[str, Any]:
     start_at = f"{time.time() + 0.2}\n"
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write(start_at)
-        worker.stdin.close()
+        worker.stdin.flush()
     placed = refused = 0
     latencies: list[float] = []
     for worker in workers:
         assert worker.stdout is not None
-        out = worker.stdout.read()
-        if worker.wait() != 0:
-            raise RuntimeError("a raw worker failed")
-        result = json.loads(out.split("@@RESULT@@", 1)[1])
+        line = worker.stdout.readline()
+        if "@@RESULT@@" not in line:
+            raise RuntimeError(f"a raw worker failed: {line!r}")
+        result = json.loads(line.split("@@RESULT@@", 1)[1])
         placed += result["placed"]
         refused += result["refused"]
         latencies += result["latencies_ms"]
@@ -124,7 +141,7 @@ def raw_reference(vendor: str, runs: int, seconds: float) -> list[dict[str, Any]
             env=env,
             check=True,
         )
-        return [raw_run(env, seconds, run) for run in range(runs)]
+        return raw_runs(env, seconds, runs)
     finally:
         h.drop_scratch(vendor, name)
 

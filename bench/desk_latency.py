@@ -1,6 +1,6 @@
 """Desk latency: a customer places an order → the shop's open desks hear it.
 
-    python -m bench.desk_latency            # 40 orders, 1,000 desks, 3 runs per set-up
+    python -m bench.desk_latency            # 30 orders, 1,000 desks, 3 runs per set-up
     python -m bench.desk_latency --quick    # 20 orders, 100 desks, 1 run
 
 For each database (SQLite, PostgreSQL) the harness copies a small migrated
@@ -18,7 +18,7 @@ Set-ups:
 The client is one asyncio process: 1,000 raw HTTP/1.1 connections read the
 desk streams (10 per shop); orders are placed one after another by a real
 guest checkout through the pages (add to basket, GET the checkout page,
-POST the form as a browser would), after 10 warm-up orders. Two latencies,
+POST the form as a browser would), after 5 warm-up orders. Two latencies,
 per desk and order, in milliseconds:
 
 - commit → desk: from the order's commit (the server runs
@@ -61,13 +61,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import harness
+from tools.browser_form import checkout_form
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SHOPS = 100  # 1,000 desks: 10 per shop (a counter, a tablet, phones)
 CITY = "bench-ville"
 TARGET_P99_MS = 50.0  # commit → desk
-WARM_UP = 10  # orders placed before measuring
+WARM_UP = 5  # orders placed before measuring
 
 
 # --- Seeding (runs in a child process with Django set up) ---------------------------
@@ -195,7 +196,7 @@ class Browser:
         assert status == 302, status
         status, page = self.request("GET", f"/{CITY}/checkout/")
         assert status == 200, status
-        parser = harness.CheckoutForm()
+        parser = checkout_form()
         parser.feed(page)
         form = parser.submitted()
         form |= {"name": "Camille Banc", "email": "camille@example.fr", "phone": "0612345678"}
@@ -504,7 +505,7 @@ def main() -> None:
     if args.seed is not None:
         print(json.dumps(seed(args.seed)))
         return
-    orders = args.orders or (20 if args.quick else 40)
+    orders = args.orders or (20 if args.quick else 30)
     desks = args.desks or (100 if args.quick else 1000)
     runs = args.runs or (1 if args.quick else 3)
     print(

@@ -32,7 +32,6 @@ import contextlib
 import fcntl
 import gzip
 import hashlib
-import html.parser
 import http.client
 import json
 import os
@@ -226,19 +225,42 @@ class LargeCity:
     seconds_to_copy: float
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A benchmark's own data on top of the city, kept as a template of its own.
+
+    `build(env)` changes the database of `env` (a copy of the city); `tag`
+    names the variant, and must change when what `build` writes changes
+    (`source_digest` of its module, the sizes it takes).
+    """
+
+    tag: str
+    build: Callable[[dict[str, str]], None]
+
+
+def source_digest(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def large_city(
     vendor: str,
     name: str,
     *,
     shops: int = LARGE_SHOPS,
     products_per_shop: int = LARGE_PRODUCTS_PER_SHOP,
+    variant: Variant | None = None,
     **extra: str,
 ) -> LargeCity:
     """A fresh copy of the benchmark city in scratch database `name`.
 
     The first call for a code version builds a template with
     `demo_city --shops … --products-per-shop …` (under a file lock, so
-    benchmarks started together build it once); later calls copy it.
+    benchmarks started together build it once); later calls copy it. With a
+    `variant`, a second template (the city, then `variant.build`) is built
+    once the same way, and copied instead.
     """
     SCRATCH.mkdir(parents=True, exist_ok=True)
 
@@ -259,9 +281,22 @@ def large_city(
         )
         analyze(vendor, env["DATABASE_URL"])
 
-    template, built = template_database(
-        vendor, f"large-{shops}x{products_per_shop}-{code_version()}", build
-    )
+    tag = f"large-{shops}x{products_per_shop}-{code_version()}"
+    template, built = template_database(vendor, tag, build)
+    if variant is not None:
+        city = template
+
+        def build_variant(vendor: str, build_name: str) -> None:
+            copy_template(vendor, city, build_name)
+            variant.build(
+                base_env(
+                    DATABASE_URL=database_url(vendor, build_name),
+                    COMPTOIR_VAR_DIR=str(SCRATCH / "var-build"),
+                )
+            )
+
+        template, built_variant = template_database(vendor, f"{tag}-{variant.tag}", build_variant)
+        built += built_variant
     started = time.perf_counter()
     copy_template(vendor, template, name)
     copied = time.perf_counter() - started
@@ -287,6 +322,8 @@ def template_database(
             ready = Path(template).exists()
         else:
             template = f"comptoir_bench_tpl_{tag.replace('-', '_')}"
+            if len(template) > 63:  # PostgreSQL would cut the name, and never find it again
+                template = f"comptoir_bench_tpl_{hashlib.sha256(tag.encode()).hexdigest()[:24]}"
             ready = _postgres_has(template)
         if ready:
             return template, 0.0
@@ -717,43 +754,6 @@ async def load(
     if clients is None:
         await asyncio.gather(*(client.close() for client in pool))
     return result
-
-
-class CheckoutForm(html.parser.HTMLParser):
-    """The fields a browser submits from the checkout form (first radio if none checked).
-
-    Feed it the checkout page; `submitted()` is the form as posted by a
-    customer who accepts every default.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_form = False
-        self.values: dict[str, str] = {}
-        self.first_radio: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("action", "").endswith("/checkout/"):
-            self.in_form = True
-        elif self.in_form and tag in {"input", "select", "textarea"} and a.get("name"):
-            kind = a.get("type", "text")
-            if kind == "radio":
-                self.first_radio.setdefault(a["name"], a.get("value", ""))
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "")
-            elif kind == "checkbox":
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "on")
-            elif kind != "submit":
-                self.values.setdefault(a["name"], a.get("value", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.in_form = False
-
-    def submitted(self) -> dict[str, str]:
-        return self.first_radio | self.values
 
 
 # --- Figures -------------------------------------------------------------------------

@@ -4,11 +4,12 @@
     python -m bench.rush --quick      # steps of 4 and 16 users, 1.5 s each, 2,000 customers
 
 For each database the harness copies the benchmark city (1,600 shops x 60
-products, `make demo-large`) into a scratch database; bench/apps/rush/seed.py
-then makes every tenth shop (160) orderable now with finite stock (8
-"hot" products of 3 units, a quarter of the order attempts, that sell out
-early and must then be refused; the rest 100,000 units) and creates 20,000
-customers, each signed in through a session row.
+products, `make demo-large`) into a scratch database, in which
+bench/apps/rush/seed.py has made (once per version of it, kept as a template
+beside the city's: `harness.Variant`) every tenth shop (160) orderable now
+with finite stock (8 "hot" products of 3 units, a quarter of the order
+attempts, that sell out early and must then be refused; the rest 100,000
+units) and created 20,000 customers, each signed in through a session row.
 
 A real granian server (production settings, pages through WSGI) serves the
 city; the load client, an asyncio process on the same machine, runs virtual
@@ -45,6 +46,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench import harness
@@ -123,6 +125,17 @@ def seed_command(env: dict[str, str], *args: str) -> dict[str, Any]:
     return result
 
 
+def rush_variant(customers: int) -> harness.Variant:
+    """The city with its rush shops and `customers` signed-in customers, kept as a template."""
+    from bench.apps.rush import seed
+
+    def build(env: dict[str, str]) -> None:
+        seed_command(env, "prepare", str(customers))
+
+    digest = harness.source_digest(Path(seed.__file__))
+    return harness.Variant(tag=f"rush{customers}-{digest[:8]}", build=build)
+
+
 def run_rush(
     vendor: str,
     env: dict[str, str],
@@ -133,8 +146,14 @@ def run_rush(
     warm_up: float,
     seconds: float,
     costs: tuple[int, int] | None = None,
-) -> Rush:
-    since = seed_command(env, "reset")["since"]
+    since: int,
+    reset_after: bool,
+) -> tuple[Rush, int]:
+    """One ladder of steps on a fresh server, from stock reset at order `since`.
+
+    Returns the rush and, with `reset_after`, the `since` of the next one
+    (the stock reset again).
+    """
     port = harness.free_port()
     server_env = env | setup.extra_env
     argv = harness.granian_comptoir(port, workers=setup.workers)
@@ -175,8 +194,9 @@ def run_rush(
             if step.p(99) > P99_LIMIT_MS:
                 break
         rss = running.worker_rss_kib()
-    check = seed_command(env, "verify", str(since))
-    return Rush(vendor, setup, done, rss, check, measured)
+    check = seed_command(env, "verify", str(since), *(["reset"] if reset_after else []))
+    next_since = check.pop("next_since", since)
+    return Rush(vendor, setup, done, rss, check, measured), next_since
 
 
 # --- Tables --------------------------------------------------------------------------
@@ -301,8 +321,8 @@ def main() -> None:
     for vendor in vendors:
         name = f"rush_{vendor}"
         started = time.perf_counter()
-        city = harness.large_city(vendor, name)
-        data = seed_command(city.env, "prepare", str(customers))
+        city = harness.large_city(vendor, name, variant=rush_variant(customers))
+        data = seed_command(city.env, "describe")
         prepared = time.perf_counter() - started
         setup_line = (
             f"Set-up: {harness.LARGE_SHOPS:,} shops x {harness.LARGE_PRODUCTS_PER_SHOP} products, "
@@ -320,8 +340,10 @@ def main() -> None:
         )
         try:
             for index, setup in enumerate(setups(vendor)):
-                rushes = [
-                    run_rush(
+                since = seed_command(city.env, "reset")["since"]
+                rushes = []
+                for run in range(runs):
+                    rush, since = run_rush(
                         vendor,
                         city.env,
                         data,
@@ -330,9 +352,10 @@ def main() -> None:
                         warm_up=warm_up,
                         seconds=seconds,
                         costs=cost_sizes if index == 0 and run == 0 else None,
+                        since=since,
+                        reset_after=run < runs - 1,
                     )
-                    for run in range(runs)
-                ]
+                    rushes.append(rush)
                 cost_table += [
                     [
                         harness.vendor_name(vendor),

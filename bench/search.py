@@ -274,16 +274,21 @@ async def http_pass(port: int, *, clients: int, seconds: float) -> harness.Load:
     for index, client in enumerate(pool):
         client.cookies["bench-offset"] = str(index * stride)
     return await harness.load(
-        port, step, connections=clients, seconds=seconds, warm_up=1.0, clients=pool
+        port, step, connections=clients, seconds=seconds, warm_up=0.5, clients=pool
     )
 
 
-async def fill_cache(port: int) -> None:
-    """Each of the 240 searches once, as the first visitors of the minute would."""
-    client = harness.HttpClient(port)
-    for search in query_set():
-        await client.get(search_path(search), **{"HX-Request": "true"})
-    await client.close()
+async def fill_cache(port: int, connections: int = 4) -> None:
+    """Each of the 240 searches once, as the first visitors of the minute would (4 at a time)."""
+    paths = [search_path(search) for search in query_set()]
+
+    async def visitor(share: list[str]) -> None:
+        client = harness.HttpClient(port)
+        for path in share:
+            await client.get(path, **{"HX-Request": "true"})
+        await client.close()
+
+    await asyncio.gather(*(visitor(paths[n::connections]) for n in range(connections)))
 
 
 def bench_http(env: dict[str, str], *, clients: int, seconds: float, runs: int) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html.parser
 import http.client
 import os
 import socket
@@ -30,6 +29,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from tools.browser_form import checkout_form
 
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -266,32 +267,6 @@ class SSEStream:
         self.writer.close()
 
 
-class _CheckoutForm(html.parser.HTMLParser):
-    """The fields a browser submits from the checkout form (first radio when none is checked)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = False
-        self.values: dict[str, str] = {}
-        self.first_radio: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {key: value or "" for key, value in attrs}
-        if tag == "form" and "/checkout/" in a.get("action", ""):
-            self.inside = True
-        elif self.inside and tag == "input" and a.get("name"):
-            if a.get("type") == "radio":
-                self.first_radio.setdefault(a["name"], a.get("value", ""))
-                if "checked" in a:
-                    self.values[a["name"]] = a.get("value", "")
-            elif a.get("type") != "checkbox" or "checked" in a:
-                self.values[a["name"]] = a.get("value", "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.inside = False
-
-
 class GuestBrowser:
     """A guest on a running server, with a cookie jar (plain http.client, no JavaScript).
 
@@ -340,9 +315,9 @@ class GuestBrowser:
         assert status == 302, f"basket add answered {status}"
         status, page, _ = self.request("GET", f"/{city_slug}/checkout/")
         assert status == 200, f"checkout page answered {status}"
-        parser = _CheckoutForm()
+        parser = checkout_form()
         parser.feed(page)
-        form = parser.first_radio | parser.values
+        form = parser.submitted()
         form |= {"name": "Camille Martin", "email": "camille@example.fr", "phone": "0612345678"}
         status, page, headers = self.request("POST", f"/{city_slug}/checkout/", form)
         assert status == 303, f"checkout answered {status}: {page[:500]}"

@@ -10,10 +10,10 @@ template reads the active language once per `{% translate %}` and per
 `gettext`, thousands of times, and when the GIL switches threads while one
 holds the lock, every other page thread queues behind it.
 
-Measured under load (docs/benchmarks.md, "Shop page"; granian, 4 page
-threads, 64 connections, a different shop per request): 27 % of the server's
-samples were spent acquiring that lock, and the server used 106 ms of CPU per
-cold shop page against 35 ms in one thread alone.
+Measured under load (docs/benchmarks.md, "What this issue's work changed";
+granian, 4 page threads, 64 connections, a different shop per request): 27 %
+of the server's samples were spent acquiring that lock, and the server used
+106 ms of CPU per cold shop page against 35 ms in one thread alone.
 
 `install()` (called from CoreConfig.ready) replaces the three methods with the
 same code minus the lock. It checks first that this asgiref still writes

@@ -22,7 +22,8 @@ from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.models import Order
 from comptoir.interfaces.storefront.checkout_forms import summary_key
 from tests.factories import make_opening_hours, make_product, make_shop
-from tests.servers import GuestBrowser, _CheckoutForm, running_server
+from tests.servers import GuestBrowser, running_server
+from tools.browser_form import checkout_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,9 +49,9 @@ class Buyer(GuestBrowser):
         assert status == 302, f"basket add answered {status}"
         status, page, _ = self.request("GET", f"/{city_slug}/checkout/")
         assert status == 200, f"checkout page answered {status}"
-        parser = _CheckoutForm()
+        parser = checkout_form()
         parser.feed(page)
-        form = parser.first_radio | parser.values
+        form = parser.submitted()
         # The latest slot offered, not the earliest: the earliest one leaves the
         # list when the clock passes a slot boundary between this page and the
         # confirmation (a CI run once refused guests for that, not for stock).

@@ -38,9 +38,9 @@ def main() -> None:
     from django.test import Client
 
     from bench.apps.checkout.city import prepare
-    from bench.harness import CheckoutForm
     from comptoir.domain.catalogue.models import Product
     from comptoir.interfaces.storefront import checkout_views
+    from tools.browser_form import checkout_form
 
     loops = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     profiling = "--profile" in sys.argv
@@ -113,7 +113,7 @@ def main() -> None:
             assert response.status_code == 302, response.status_code
         page = step("GET checkout", measured, partial(client.get, f"/{city}/checkout/"))
         assert page.status_code == 200, page.status_code
-        parser = CheckoutForm()
+        parser = checkout_form()
         parser.feed(page.content.decode())
         form = parser.submitted() | CONTACT
         answer = step("POST checkout", measured, partial(client.post, f"/{city}/checkout/", form))

@@ -1,7 +1,7 @@
 """The raw ORM reference: one order transaction through plain Django ORM, N processes.
 
     python -m bench.apps.checkout.raw setup PRODUCTS          # tables + products
-    python -m bench.apps.checkout.raw worker ID SECONDS       # one client (ID: run-client)
+    python -m bench.apps.checkout.raw worker ID SECONDS RUNS  # one client (ID: its number)
 
 Run with DJANGO_SETTINGS_MODULE=bench.apps.checkout.settings. One order: 3
 distinct products in pk order, for each a guarded decrement (`UPDATE … SET
@@ -10,8 +10,10 @@ then one order row and its 3 lines (one INSERT each for the order, one
 multi-row INSERT for the lines), all in one `transaction.atomic()`. No
 services, no sessions, no templates: the ceiling of one order transaction
 through the ORM. Clients are processes (no shared GIL): each warms up, says
-READY, reads the common start time (epoch seconds) on its standard input,
-loops for SECONDS from then and prints what it did as JSON.
+READY, then RUNS times reads the common start time (epoch seconds) on its
+standard input, loops for SECONDS from then and prints what it did as JSON
+(one process per client for every run: starting 8 Django processes per run
+took longer than the run).
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def place(product_ids: list[int], number: str) -> bool:
     return True
 
 
-def worker(ident: str, seconds: float) -> dict[str, object]:
+def worker(ident: str, seconds: float, runs: int) -> None:
+    """Warm up, say READY, then for each run: read its start time, loop, print its RESULT line."""
     import django
 
     django.setup()
@@ -79,19 +82,21 @@ def worker(ident: str, seconds: float) -> dict[str, object]:
     for n in range(5):  # warm-up: connection, statement paths
         place(sorted(rng.sample(ids, LINES)), f"w{ident}-warm-{n}")
     print("@@READY@@", flush=True)
-    start_at = float(sys.stdin.readline())
-    time.sleep(max(0.0, start_at - time.time()))
-    placed = refused = 0
-    latencies: list[float] = []
-    stop_at = start_at + seconds
-    while time.time() < stop_at:
-        started = time.perf_counter()
-        if place(sorted(rng.sample(ids, LINES)), f"w{ident}-{placed + refused}"):
-            placed += 1
-        else:
-            refused += 1
-        latencies.append((time.perf_counter() - started) * 1000)
-    return {"placed": placed, "refused": refused, "latencies_ms": latencies}
+    for run in range(runs):
+        start_at = float(sys.stdin.readline())
+        time.sleep(max(0.0, start_at - time.time()))
+        placed = refused = 0
+        latencies: list[float] = []
+        stop_at = start_at + seconds
+        while time.time() < stop_at:
+            started = time.perf_counter()
+            if place(sorted(rng.sample(ids, LINES)), f"w{ident}-{run}-{placed + refused}"):
+                placed += 1
+            else:
+                refused += 1
+            latencies.append((time.perf_counter() - started) * 1000)
+        result = {"placed": placed, "refused": refused, "latencies_ms": latencies}
+        print("@@RESULT@@" + json.dumps(result), flush=True)
 
 
 def main() -> None:
@@ -99,8 +104,7 @@ def main() -> None:
     if command == "setup":
         setup(int(args[0]))
     elif command == "worker":
-        result = worker(args[0], float(args[1]))
-        print("@@RESULT@@" + json.dumps(result))
+        worker(args[0], float(args[1]), int(args[2]))
     else:  # pragma: no cover
         raise SystemExit(f"unknown command {command!r}")
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from bench.harness import CheckoutForm, HttpClient, Response
+from bench.harness import HttpClient, Response
+from tools.browser_form import checkout_form
 
 CONTACT = {"name": "Camille Banc", "email": "camille@example.fr", "phone": "0612345678"}
 
@@ -67,7 +68,7 @@ class Shopper:
             if measuring:
                 tally.add_refused += 1
             return
-        parser = CheckoutForm()
+        parser = checkout_form()
         parser.feed(page.text())
         form = parser.submitted() | CONTACT | self.csrf()
         posted_at, post_measured = time.perf_counter(), tally.measuring

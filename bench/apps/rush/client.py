@@ -29,7 +29,8 @@ from typing import Any
 from urllib.parse import quote
 
 from bench.apps.rush.cpu import CpuSampler
-from bench.harness import CheckoutForm, HttpClient, HttpError, Response, percentile
+from bench.harness import HttpClient, HttpError, Response, percentile
+from tools.browser_form import checkout_form
 
 KINDS = ("browse", "search", "order")
 BROWSE_SHARE = 0.80
@@ -195,7 +196,7 @@ class VirtualUser:
             if self.window.counts(time.perf_counter()):
                 self.result.refused += 1
         elif self.expect(page, 200) and page is not None:
-            parser = CheckoutForm()
+            parser = checkout_form()
             parser.feed(page.text())
             form = parser.submitted() | {
                 "name": f"Client {self.customer}",

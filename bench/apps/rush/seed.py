@@ -1,8 +1,10 @@
 """The rush's data, run in a child process with Django set up (`python -m bench.apps.rush.seed`).
 
-    python -m bench.apps.rush.seed prepare CUSTOMERS  # JSON of what the virtual users need
+    python -m bench.apps.rush.seed prepare CUSTOMERS  # seeds, then prints what `describe` prints
+    python -m bench.apps.rush.seed describe           # JSON of what the virtual users need
     python -m bench.apps.rush.seed reset              # stock back to its start, baskets emptied
     python -m bench.apps.rush.seed verify SINCE       # oversell check of the orders after SINCE
+    python -m bench.apps.rush.seed verify SINCE reset # both, one process (a Django start is 1.5 s)
 
 Seeding, not user actions: rows are written with `bulk_create` / `update`,
 as the demo generator does. The large city stays as `make demo-large` built
@@ -22,6 +24,7 @@ customer's request pays (session row, user row).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -39,6 +42,7 @@ BROWSE_PRODUCTS = 4000  # product pages visited, drawn over the whole city
 SEARCH_WORDS = 80
 SLOT_CAPACITY = 30_000
 BATCH = 2000
+SESSION_LIFE = timedelta(days=14)
 
 
 def _setup() -> None:
@@ -70,6 +74,11 @@ def _rush_shop_ids() -> list[int]:
     return list(shops.values_list("pk", flat=True))[::RUSH_SHOP_EVERY]
 
 
+def session_key(n: int) -> str:
+    """Customer n's session key: derived, so that `describe` finds it without decoding rows."""
+    return hashlib.sha256(f"comptoir-rush-{n}".encode()).hexdigest()[:32]
+
+
 def prepare(customers: int) -> dict[str, Any]:
     """Make the rush shops orderable, create the customers; what the client needs."""
     _setup()
@@ -81,13 +90,11 @@ def prepare(customers: int) -> dict[str, Any]:
     from django.contrib.sessions.models import Session
     from django.db import transaction
     from django.utils import timezone
-    from django.utils.crypto import get_random_string
 
     from comptoir.domain.accounts.models import User
     from comptoir.domain.catalogue.models import Product
     from comptoir.domain.shops.models import Closure, OpeningHours, Shop
 
-    rng = random.Random(7)
     rush = _rush_shop_ids()
     with transaction.atomic():
         OpeningHours.objects.filter(shop_id__in=rush).delete()
@@ -108,8 +115,7 @@ def prepare(customers: int) -> dict[str, Any]:
         Product.objects.filter(shop_id__in=rush).update(
             sold_out_until=None, lead_time_minutes=None, daily_quota=None, preorder_on=None
         )
-    hot, orderable = _rush_products()
-    _reset_stock(hot, orderable)
+    _reset_stock(*_rush_products())
 
     # Customers, signed in: a session row each, as django.contrib.auth.login writes it.
     hasher_free = make_password(None)  # one unusable hash is as good as 20,000
@@ -121,22 +127,35 @@ def prepare(customers: int) -> dict[str, Any]:
     ]
     users = User.objects.bulk_create(users, batch_size=BATCH)
     store = SessionStore()
-    expires = timezone.now() + timedelta(days=14)
+    expires = timezone.now() + SESSION_LIFE
     backend = "django.contrib.auth.backends.ModelBackend"
-    keys: list[str] = []
     rows = []
-    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    for user in users:
-        key = get_random_string(32, alphabet)
+    for n, user in enumerate(users):
         data = {
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: backend,
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        keys.append(key)
+        rows.append(
+            Session(
+                session_key=session_key(n), session_data=store.encode(data), expire_date=expires
+            )
+        )
     Session.objects.bulk_create(rows, batch_size=BATCH)
+    return describe()
 
+
+def describe() -> dict[str, Any]:
+    """What the client needs from a prepared city (read only: the same for each copy)."""
+    _setup()
+    from comptoir.domain.accounts.models import User
+    from comptoir.domain.catalogue.models import Product
+    from comptoir.domain.shops.models import Shop
+
+    rng = random.Random(7)
+    rush = _rush_shop_ids()
+    hot, orderable = _rush_products()
+    customers = User.objects.filter(email__startswith="rush", email__endswith="@example.fr").count()
     shops = list(Shop.objects.filter(city__slug=CITY, is_active=True).values_list("slug", "trade"))
     product_rows = list(
         Product.objects.filter(city__slug=CITY, is_active=True, shop__is_active=True)
@@ -163,7 +182,7 @@ def prepare(customers: int) -> dict[str, Any]:
         "hot": hot,
         "orderable": [sorted(ids) for _, ids in sorted(by_shop.items())],
         "rush_shops": len(rush),
-        "sessions": keys,
+        "sessions": [session_key(n) for n in range(customers)],
     }
 
 
@@ -176,14 +195,21 @@ def _reset_stock(hot: list[int], orderable: list[int]) -> None:
 
 
 def reset() -> dict[str, Any]:
-    """Stock back to HOT_STOCK / BIG_STOCK, every basket emptied; the last order's id."""
+    """Stock back to HOT_STOCK / BIG_STOCK, every basket emptied, sessions valid; the last order id.
+
+    The customers' sessions come from the template, which may be older than
+    their lifetime: they are made valid again.
+    """
     _setup()
+    from django.contrib.sessions.models import Session
     from django.db.models import Max
+    from django.utils import timezone
 
     from comptoir.domain.orders.models import Basket, Order
 
     _reset_stock(*_rush_products())
     Basket.objects.all().delete()
+    Session.objects.update(expire_date=timezone.now() + SESSION_LIFE)
     return {"since": Order.objects.aggregate(last=Max("pk"))["last"] or 0}
 
 
@@ -230,10 +256,14 @@ def main() -> None:
     command, *args = sys.argv[1:]
     if command == "prepare":
         result = prepare(int(args[0]))
+    elif command == "describe":
+        result = describe()
     elif command == "reset":
         result = reset()
     elif command == "verify":
         result = verify(int(args[0]))
+        if args[1:] == ["reset"]:  # and ready for the next rush, in the same process
+            result["next_since"] = reset()["since"]
     else:
         raise SystemExit(f"unknown command {command}")
     print("@@RUSH@@" + json.dumps(result))
