@@ -156,6 +156,9 @@ class OutboundEmail(models.Model):
     inline_images = models.JSONField(_("inline images"), default=dict, blank=True)
     # Extra headers (name → value), e.g. List-Unsubscribe on the weekly digest.
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # Or the content is rendered when sent, by a registered renderer:
+    # {"renderer": "orders.placed", "args": {"checkout_id": 12, "language": "fr"}}.
+    render = models.JSONField(_("rendered when sent by"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

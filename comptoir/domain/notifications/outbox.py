@@ -20,13 +20,23 @@ while sending:
 One window remains: the mail server accepted the e-mail and the worker died
 before marking the row sent. The row is then sent again after its lease, with
 the same Message-ID (derived from the row), which mail clients show once.
+
+Rendered when sent: a row may carry, instead of its body, the name of a
+registered renderer and its arguments (`RenderLater`). The row is still
+written in the change's transaction (so the e-mail exists if, and only if,
+the change does), but the templates, and images such as QR codes, are
+rendered by the worker that sends it, from the committed rows: a checkout
+holds SQLite's write lock for a third less time without its confirmation's
+rendering (docs/benchmarks.md, "Checkout"). A renderer that fails is a failed
+attempt like a mailer's, tried again later.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
@@ -76,6 +86,56 @@ class SweepReport:
     purged: int = 0  # old sent or failed rows deleted
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An e-mail's content: plain text, an HTML alternative, inline images (Content-ID → PNG)."""
+
+    body: str
+    html: str = ""
+    inline_images: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderLater:
+    """Render the content when sending: `renderer` (a registered name) called with `args`.
+
+    `args` are JSON values (ids, a language code), read again by the worker.
+    """
+
+    renderer: str
+    args: Mapping[str, object]
+
+
+Renderer = Callable[..., Rendered]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def email_renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register the decorated function as the renderer `name` (`RenderLater(name, …)`).
+
+    Register at import time of a module that the app's `ready()` imports, so
+    that every worker process knows it.
+    """
+
+    def register(function: Renderer) -> Renderer:
+        if _RENDERERS.get(name, function) is not function:
+            raise ValueError(f"Two e-mail renderers are named {name!r}.")
+        _RENDERERS[name] = function
+        return function
+
+    return register
+
+
+def _content(email: OutboundEmail) -> Rendered:
+    """What the row says to send: its own content, or its renderer's."""
+    if not email.render:
+        return Rendered(email.body, email.html, email.inline_images)
+    name = email.render.get("renderer", "")
+    if name not in _RENDERERS:
+        raise LookupError(f"No e-mail renderer is named {name!r}.")
+    return _RENDERERS[name](**email.render.get("args", {}))
+
+
 def lease() -> timedelta:
     return timedelta(seconds=settings.EMAIL_OUTBOX_LEASE_SECONDS)
 
@@ -85,11 +145,12 @@ def email_send_after_commit(
     key: str,
     to: str,
     subject: str,
-    body: str,
+    body: str = "",
     html: str = "",
     inline_images: dict[str, str] | None = None,
     from_email: str = "",
     headers: dict[str, str] | None = None,
+    render: RenderLater | None = None,
 ) -> OutboundEmail:
     """Record one e-mail in the current transaction; it is sent once that commits.
 
@@ -98,11 +159,17 @@ def email_send_after_commit(
     the first row. Call it inside the transaction that makes the change, so
     that the e-mail exists if, and only if, the change does. `headers` are
     added to the message (`List-Unsubscribe`…); the outbox sets Message-ID.
+    The content is `body` (+ `html`, `inline_images`), or, with `render`,
+    rendered by the worker when it sends.
     """
     if not 0 < len(key) <= KEY_MAX_LENGTH:
         raise ValueError(f"An e-mail key has 1 to {KEY_MAX_LENGTH} characters: {key!r}.")
     if not to:
         raise ValueError("An e-mail needs a recipient.")
+    if (render is None) == (not body):
+        raise ValueError("An e-mail has a body or a renderer, not both and not neither.")
+    if render is not None and render.renderer not in _RENDERERS:
+        raise ValueError(f"No e-mail renderer is named {render.renderer!r}.")
     now = timezone.now()
     try:
         # A savepoint: a known key must not break the caller's transaction.
@@ -116,6 +183,7 @@ def email_send_after_commit(
                 html=html,
                 inline_images=inline_images or {},
                 headers=headers or {},
+                render={"renderer": render.renderer, "args": dict(render.args)} if render else {},
                 created_at=now,
                 available_at=now,
                 enqueued_at=now,
@@ -167,16 +235,17 @@ def email_deliver(*, email_id: int) -> Outcome:
         return Outcome.SKIPPED
     email = OutboundEmail.objects.get(pk=email_id)
     try:
+        content = _content(email)
         build_email(
             subject=email.subject,
-            body=email.body,
+            body=content.body,
             to=[email.to],
-            html=email.html,
+            html=content.html,
             from_email=email.from_email,
-            inline_images=email.inline_images,
+            inline_images=content.inline_images,
             headers={**email.headers, "Message-ID": message_id(email)},
         ).send()
-    except Exception as error:  # any mailer failure: retried later, then given up
+    except Exception as error:  # any renderer or mailer failure: retried later, then given up
         return _record_failure(email, error)
     # The content goes: log-in links and addresses in bodies are not kept.
     OutboundEmail.objects.filter(pk=email.pk, status=Status.PENDING).update(

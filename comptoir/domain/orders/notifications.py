@@ -1,11 +1,14 @@
 """What the customer (and, when an order waits too long, the owner) is told.
 
-Every message is built *inside* the transaction that moved the order (so it
-reads what that transaction wrote) and sent *after* it commits: e-mails go
-through the outbox (`email_send_after_commit`: one row per change and reader,
-written in that transaction) and Web Push through `push_after_commit`, so a
-rolled-back transition tells nobody anything and no request waits on a mail
-server.
+Every message is recorded *inside* the transaction that moved the order and
+sent *after* it commits: e-mails go through the outbox
+(`email_send_after_commit`: one row per change and reader, written in that
+transaction) and Web Push through `push_after_commit`, so a rolled-back
+transition tells nobody anything and no request waits on a mail server. The
+short messages are rendered there too (they read what the transaction
+wrote); the checkout's confirmation, with its lines and QR codes, is
+rendered by the worker that sends it, from the committed rows
+(`render_placed`), so that a checkout does not draw it under its locks.
 
 Messages are written in the reader's language: a customer account's
 `User.language`, else (guests) the site's default language. Times are shown
@@ -43,7 +46,12 @@ from django.utils.translation import gettext
 
 from comptoir.core.money import format_money
 from comptoir.domain.accounts.models import User
-from comptoir.domain.notifications.outbox import email_send_after_commit
+from comptoir.domain.notifications.outbox import (
+    Rendered,
+    RenderLater,
+    email_renderer,
+    email_send_after_commit,
+)
 from comptoir.domain.notifications.push import push_after_commit
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order
 from comptoir.domain.shops.hours import is_open_at, next_opening
@@ -51,6 +59,7 @@ from comptoir.domain.shops.models import Shop
 from comptoir.domain.shops.selectors import shops_to_suggest
 
 SUGGESTED_SHOPS = 3
+PLACED_RENDERER = "orders.placed"
 
 
 @contextmanager
@@ -158,40 +167,61 @@ def pickup_qr_png(code: str) -> str:
 def notify_placed(*, checkout: Checkout, orders: Sequence[Order]) -> None:
     """The confirmation of a checkout: every shop's order, in one e-mail.
 
-    Sent in the language the customer ordered in (the active one); click &
-    collect orders carry their pickup code as text and as a QR code (an inline
-    image), with a map link to the shop.
+    Sent in the language the customer ordered in (the active one). The row
+    is written now, in the checkout's transaction; its content is rendered
+    by the worker that sends it (`render_placed`): the templates and the QR
+    codes are not drawn while the checkout holds its locks.
     """
     language = translation.get_language() or settings.LANGUAGE_CODE
-    images: dict[str, str] = {}
-    placed = []
-    for order in orders:
-        context = _base_context(order)
-        context["lines"] = list(order.lines.all())
-        context["delivery_fee"] = format_money(order.delivery_fee) if order.delivery_fee else ""
-        if order.fulfilment == Fulfilment.COLLECT:
-            context["qr_cid"] = f"qr-{order.number}"
-            context["map_url"] = map_url(order.shop)
-            images[context["qr_cid"]] = pickup_qr_png(order.pickup_code)
-        placed.append(context)
-    grand_total = sum((order.total for order in orders), Decimal("0.00"))
     with _in_language(language):
         subject = gettext("Your order at Comptoir")
-    _send(
+    email_send_after_commit(
         key=f"checkout:{checkout.pk}:placed:customer",
         to=checkout.contact_email,
         subject=subject,
-        template="placed",
-        context={
+        render=RenderLater(PLACED_RENDERER, {"checkout_id": checkout.pk, "language": language}),
+    )
+
+
+@email_renderer(PLACED_RENDERER)
+def render_placed(*, checkout_id: int, language: str) -> Rendered:
+    """The confirmation's content, from the committed checkout (see `notify_placed`).
+
+    Click & collect orders carry their pickup code as text and as a QR code
+    (an inline image), with a map link to the shop.
+    """
+    checkout = Checkout.objects.get(pk=checkout_id)
+    orders = list(
+        Order.objects.filter(checkout=checkout)
+        .select_related("shop", "city")
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
+    images: dict[str, str] = {}
+    placed = []
+    with _in_language(language):
+        for order in orders:
+            context = _base_context(order)
+            context["lines"] = list(order.lines.all())
+            context["delivery_fee"] = format_money(order.delivery_fee) if order.delivery_fee else ""
+            if order.fulfilment == Fulfilment.COLLECT:
+                context["qr_cid"] = f"qr-{order.number}"
+                context["map_url"] = map_url(order.shop)
+                images[context["qr_cid"]] = pickup_qr_png(order.pickup_code)
+            placed.append(context)
+        grand_total = sum((order.total for order in orders), Decimal("0.00"))
+        context = {
             "name": checkout.contact_name,
             "orders": placed,
             "count": len(placed),
             "grand_total": format_money(grand_total),
             "delivering": any(order.fulfilment == Fulfilment.DELIVERY for order in orders),
-        },
-        language=language,
-        inline_images=images,
-    )
+        }
+        return Rendered(
+            body=render_to_string("orders/email/placed.txt", context),
+            html=render_to_string("orders/email/placed.html", context),
+            inline_images=images,
+        )
 
 
 def _base_context(order: Order) -> dict[str, Any]:

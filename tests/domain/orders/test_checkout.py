@@ -11,6 +11,8 @@ from PIL import Image
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.errors import OutsideDeliveryZone, SlotFull, SlotUnavailable
 from comptoir.domain.fulfilment.models import SlotBooking
+from comptoir.domain.notifications.models import OutboundEmail
+from comptoir.domain.orders import notifications
 from comptoir.domain.orders.checkout import Contact, checkout_place
 from comptoir.domain.orders.errors import (
     BasketChange,
@@ -195,6 +197,47 @@ def test_it_sends_no_email_before_the_commit(scene, django_capture_on_commit_cal
 
     assert len(callbacks) == 3  # the e-mail, and one "placed" event per shop's desk
     assert mailoutbox == []
+
+
+def test_the_confirmation_is_drawn_by_the_sender_not_inside_the_checkout(
+    scene, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    """No template and no QR code inside the checkout's transaction; French as ordered."""
+    drawn: list[str] = []
+    real_qr = notifications.pickup_qr_png
+
+    def counted_qr(code: str) -> str:
+        drawn.append(code)
+        return real_qr(code)
+
+    monkeypatch.setattr(notifications, "pickup_qr_png", counted_qr)
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        translation.override("fr"),
+    ):
+        checkout = place(scene)
+
+    row = OutboundEmail.objects.get(key=f"checkout:{checkout.pk}:placed:customer")
+    assert (row.subject, row.body, row.html, row.inline_images) == (
+        "Votre commande sur Comptoir",
+        "",
+        "",
+        {},
+    )
+    assert row.render == {
+        "renderer": "orders.placed",
+        "args": {"checkout_id": checkout.pk, "language": "fr"},
+    }
+    assert drawn == []
+    # The worker sends it later, whatever language it runs in.
+    with translation.override("en"):
+        for callback in callbacks:
+            callback()
+    bread = Order.objects.get(checkout=checkout, shop=scene.bakery)
+    [mail] = mailoutbox
+    assert f"Code de retrait\u00a0: {bread.pickup_code}" in mail.body
+    assert "mardi 10 mars" in mail.body
+    assert drawn == [bread.pickup_code]
 
 
 def test_it_returns_the_same_checkout_when_the_token_comes_again(
