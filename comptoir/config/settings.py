@@ -258,6 +258,11 @@ LOGGING = {
 # them this late at most; shop and product pages, the basket and checkout are
 # always exact. 0 turns it off (comptoir/interfaces/storefront/listing_cache.py).
 LISTING_CACHE_SECONDS = float(os.environ.get("LISTING_CACHE_SECONDS", "30"))
+# Every storefront request reads its city: each process keeps the live city
+# rows this many seconds (a change made in another process shows this late at
+# most; in the same process at once). 0 reads them each time
+# (comptoir/domain/shops/selectors.py, city_for_storefront).
+STOREFRONT_CITY_SECONDS = float(os.environ.get("STOREFRONT_CITY_SECONDS", "5"))
 
 # --- Serving (comptoir/config/asgi.py, `manage.py serve`) ---------------------
 # Seconds between `: ping` comments on idle live (SSE) streams; proxies and

@@ -41,3 +41,4 @@ API_RATE_LIMITS = {
 # (tests/interfaces/storefront/test_listing_cache.py): tests change products
 # between two searches and expect to see it at once.
 LISTING_CACHE_SECONDS = 0.0
+STOREFRONT_CITY_SECONDS = 0.0  # tests make their cities afresh; tests/domain/shops test the memo

@@ -7,8 +7,12 @@ Opening hours and closures are prefetched so that `shops.hours` can say
 from __future__ import annotations
 
 import math
+import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import (
     Case,
     Count,
@@ -23,6 +27,8 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
@@ -50,9 +56,37 @@ def live_cities() -> QuerySet[City]:
     return City.objects.filter(is_live=True).order_by("name")
 
 
+#: slug → (monotonic deadline, the live city's column values): see `city_for_storefront`.
+_live_city_rows: dict[str, tuple[float, tuple[Any, ...]]] = {}
+_CITY_COLUMNS = tuple(field.attname for field in City._meta.concrete_fields)
+
+
 def city_for_storefront(city_slug: str) -> City:
-    """A live city by slug; raises `City.DoesNotExist` otherwise."""
-    return live_cities().get(slug=city_slug)
+    """A live city by slug; raises `City.DoesNotExist` otherwise.
+
+    Every storefront request starts here, so the row is kept per process
+    for settings.STOREFRONT_CITY_SECONDS (0: read each time): a city saved
+    or deleted in this process is forgotten once that commits; a change
+    made by another process shows here that much later at most. Each call
+    returns its own instance, built from the kept values.
+    """
+    seconds = float(settings.STOREFRONT_CITY_SECONDS)
+    if seconds > 0:
+        kept = _live_city_rows.get(city_slug)
+        if kept is not None and time.monotonic() < kept[0]:
+            return City.from_db(DEFAULT_DB_ALIAS, _CITY_COLUMNS, kept[1])
+    city = live_cities().get(slug=city_slug)
+    if seconds > 0:
+        values = tuple(getattr(city, column) for column in _CITY_COLUMNS)
+        _live_city_rows[city_slug] = (time.monotonic() + seconds, values)
+    return city
+
+
+@receiver(post_save, sender=City, dispatch_uid="shops.selectors.forget_cities.save")
+@receiver(post_delete, sender=City, dispatch_uid="shops.selectors.forget_cities.delete")
+def _forget_cities(**_: object) -> None:
+    """A city changed in this process: the kept rows go once the change commits."""
+    transaction.on_commit(_live_city_rows.clear)
 
 
 def _hours_prefetch() -> Prefetch:
