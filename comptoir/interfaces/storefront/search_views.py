@@ -74,7 +74,7 @@ def search(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
     if partial:
         # Nothing personal in the results part: shared by every visitor for a few seconds.
-        key = listing_key("search", city=city, now=now, q=query, trade=trade, open=open_now)
+        key = listing_key("search", city=city, q=query, trade=trade, open=open_now)
         response = HttpResponse(
             cached_listing(
                 key,

@@ -147,7 +147,7 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
     now = current_time()
     page_number = request.GET.get("page", "")[:8]
     # The lists are the same for every visitor: shared for a few seconds.
-    key = listing_key("city_home", city=city, now=now, q=query, trade=trade, page=page_number)
+    key = listing_key("city_home", city=city, q=query, trade=trade, page=page_number)
     body = cached_listing(
         key,
         lambda: render_to_string(

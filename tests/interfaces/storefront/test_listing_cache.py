@@ -3,11 +3,13 @@
 The suite runs with the cache off (settings_test.py); these tests turn it on.
 """
 
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends import locmem
 from django.test import Client
 
 from comptoir.domain.accounts.models import User
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
 NOW = datetime(2026, 12, 22, 9, 30, tzinfo=UTC)
+REAL_TIME = time.time
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +40,11 @@ def eclair(city):
     for weekday in range(7):
         make_opening_hours(shop, weekday, "07:00", "20:00")
     return make_product(shop, name="Éclair au café", slug="eclair", price=Decimal("2.80"))
+
+
+def cache_clock_moves_on(monkeypatch, seconds: float) -> None:
+    """The local-memory cache's clock, `seconds` later than now (its entries expire by it)."""
+    monkeypatch.setattr(locmem.time, "time", lambda: REAL_TIME() + seconds)
 
 
 def rename(product: Product, name: str) -> None:
@@ -60,10 +68,24 @@ def test_a_repeated_search_is_served_from_the_cache_without_a_query(
 def test_the_cache_is_shared_for_the_delay_then_fresh(client, eclair, monkeypatch):
     client.get("/rouen/search/?q=eclair", **HTMX)
     rename(eclair, "Éclair à la vanille")
+    cache_clock_moves_on(monkeypatch, 29)
     assert "Éclair au café" in client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
-    monkeypatch.setattr(views, "current_time", lambda: NOW + timedelta(minutes=1))
+    cache_clock_moves_on(monkeypatch, 31)
     html = client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
     assert "Éclair à la vanille" in html
+
+
+def test_the_turn_of_a_minute_does_not_empty_the_cache(client, eclair, monkeypatch):
+    """Every list expiring at once at hh:mm:00 made every visitor of that second render."""
+    monkeypatch.setattr(views, "current_time", lambda: NOW + timedelta(seconds=50))
+    client.get("/rouen/search/?q=eclair", **HTMX)
+    client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en")
+    rename(eclair, "Éclair à la vanille")
+    rename_shop(eclair.shop, "Boulangerie Neuve")
+
+    monkeypatch.setattr(views, "current_time", lambda: NOW + timedelta(seconds=65))
+    assert "Éclair au café" in client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
+    assert "Au Bon Pain" in client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_the_whole_page_is_never_cached(client, eclair):
@@ -119,7 +141,7 @@ def test_the_city_home_lists_are_shared_for_the_delay_then_fresh(client, eclair,
     again = Client().get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Au Bon Pain" in again
     assert "Boulangerie Neuve" not in again
-    monkeypatch.setattr(views, "current_time", lambda: NOW + timedelta(minutes=1))
+    cache_clock_moves_on(monkeypatch, 31)
     fresh = client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Boulangerie Neuve" in fresh
 
