@@ -20,16 +20,17 @@ End to end: a copy of the benchmark city (1,600 shops, 96,000 products,
 run (bench/apps/checkout/city.py: their demo opening hours, no closure, not
 paused, pickup slots of 30,000 places) with one product each of stock
 1,000,000, and the first 4 shops one more product of stock 3 that sells out
-during a run. One granian
-worker (`make run`'s server). 16 guests (harness.HttpClient, one cookie jar
-each) loop: add a product of shop A and one of shop B (every 4th basket B's
-is a scarce product), GET the checkout page, POST its form → 2 orders. After
-a warm-up, the window counts the orders placed in it (`placed_at`, read from
-the database), the checkout POST's latency, the whole loop's, 5xx answers,
-refusals (the page back with "sold out") and the server's CPU time per order.
-After each run: no stock below zero, and for every product of the run, the
-quantity ordered equals the stock taken. The guests run in this process, on
-the same 2 cores as the server.
+during a run. One granian worker and the task worker beside it (`make
+run`'s `manage.py serve`: the worker sends the confirmation e-mails, and
+draws them). 16 guests (harness.HttpClient, one cookie jar each) loop: add
+a product of shop A and one of shop B (every 4th basket B's is a scarce
+product), GET the checkout page, POST its form → 2 orders. After a warm-up,
+the window counts the orders placed in it (`placed_at`, read from the
+database), the checkout POST's latency, the whole loop's, 5xx answers,
+refusals (the page back with "sold out") and the CPU time per order of the
+server and the task worker together. After each run: no stock below zero,
+and for every product of the run, the quantity ordered equals the stock
+taken. The guests run in this process, on the same 2 cores as the server.
 
 Where the time goes (per request: statements, SQL time, time inside
 `checkout_place`, cProfile): `python -m bench.apps.checkout.profile 40
@@ -179,18 +180,20 @@ def baskets(client: int, loop: int, city: dict[str, Any]) -> tuple[int, int]:
     return plentiful[a], plentiful[b]
 
 
-def cpu_seconds(server: h.Server) -> float:
-    """User + system CPU time of the server and its workers so far."""
+def cpu_seconds(*servers: h.Server) -> float:
+    """User + system CPU time of the servers and their workers so far."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for pid in server.pids():
+    for pid in (pid for server in servers for pid in server.pids()):
         with contextlib.suppress(OSError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
 
 
-async def drive(server: h.Server, city: dict[str, Any], *, seconds: float, warm_up: float) -> Run:
+async def drive(
+    server: h.Server, worker: h.Server, city: dict[str, Any], *, seconds: float, warm_up: float
+) -> Run:
     h.use_uvloop()
     shoppers = [Shopper(server.port, city["city"]) for _ in range(CLIENTS)]
     tally = Tally()
@@ -205,10 +208,10 @@ async def drive(server: h.Server, city: dict[str, Any], *, seconds: float, warm_
     tasks = [asyncio.ensure_future(shop(n, s)) for n, s in enumerate(shoppers)]
     await asyncio.sleep(warm_up)
     tally.measuring = True
-    window_start, cpu_start = time.time(), cpu_seconds(server)
+    window_start, cpu_start = time.time(), cpu_seconds(server, worker)
     await asyncio.sleep(seconds)
     tally.measuring = False
-    window_end, cpu_end = time.time(), cpu_seconds(server)
+    window_end, cpu_end = time.time(), cpu_seconds(server, worker)
     stop = True
     await asyncio.gather(*tasks)
     await asyncio.gather(*(s.client.close() for s in shoppers))
@@ -236,11 +239,14 @@ def end_to_end(vendor: str, runs: int, seconds: float, warm_up: float) -> dict[s
         prepared = time.perf_counter() - started
         port = h.free_port()
         results = []
-        with h.server(
-            h.granian_comptoir(port), large.env, port=port, name=f"checkout-{vendor}"
-        ) as running:
+        with (
+            h.server(
+                h.granian_comptoir(port), large.env, port=port, name=f"checkout-{vendor}"
+            ) as running,
+            h.task_worker(large.env, name=f"checkout-worker-{vendor}") as worker,
+        ):
             for _ in range(runs):
-                run = asyncio.run(drive(running, city, seconds=seconds, warm_up=warm_up))
+                run = asyncio.run(drive(running, worker, city, seconds=seconds, warm_up=warm_up))
                 window = run.audit["window"]
                 run.audit = city_call(
                     large.env,
@@ -314,7 +320,8 @@ def report(vendor: str, raw: list[dict[str, Any]], e2e: dict[str, Any]) -> str:
         f"{[r.audit['sold_out'] for r in runs]} of {SCARCE}; oversell check: "
         f"{[r.audit['negative'] for r in runs]} negative stocks, "
         f"{[len(r.audit['mismatched']) for r in runs]} products whose ordered quantity ≠ stock "
-        f"taken → {'none oversold' if oversold == 0 else 'OVERSOLD'}. Server CPU per order "
+        f"taken → {'none oversold' if oversold == 0 else 'OVERSOLD'}. Server + task worker CPU "
+        f"per order "
         f"{h.spread([r.cpu_ms_per_order for r in runs])} ms, "
         f"{h.spread([r.cpu / r.seconds for r in runs], 2)} cores busy. Ratio target "
         f"≥ {TARGET_RATIO:.0%}: {verdict(ratio >= TARGET_RATIO)}. City copied and prepared in "

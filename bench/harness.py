@@ -11,7 +11,8 @@ Not a benchmark itself (`make bench` skips it). The pieces:
   environment a Comptoir process needs to use it; static files are collected
   once per benchmark process and linked into each environment's var dir.
 - `Server`: a real server process (granian, gunicorn, uvicorn…) started on a
-  free port, waited for, measured (RSS, threads) and stopped.
+  free port, waited for, measured (RSS, threads) and stopped; `task_worker`,
+  the `manage.py db_worker` that `manage.py serve` runs beside it.
 - `HttpClient` and `load()`: a lean HTTP/1.1 keep-alive client on asyncio
   (uvloop when installed), driving N concurrent connections for a duration
   or a number of requests, recording each request's latency. It runs in the
@@ -508,6 +509,40 @@ def server(
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, 9)
                 process.wait()
+
+
+@contextlib.contextmanager
+def task_worker(env: dict[str, str], *, name: str = "worker") -> Iterator[Server]:
+    """`manage.py db_worker` on `env`'s database, as `manage.py serve` runs it beside granian.
+
+    The e-mails a checkout records (and their rendering: the confirmation's
+    templates and QR codes) cost this process's CPU, not the server's; a
+    benchmark that counts the CPU of an order counts both (`Server.pids`).
+    """
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    log_path = SCRATCH / f"{name}-{os.getpid()}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield Server(name=name, port=0, process=process, log=log_path)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, 15)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, 9)
+                process.wait()
+            if process.returncode not in (0, -15, 143):
+                raise RuntimeError(f"{name} exited with {process.returncode}; see {log_path}")
 
 
 # --- The load generator --------------------------------------------------------------

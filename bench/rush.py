@@ -12,8 +12,10 @@ attempts, that sell out early and must then be refused; the rest 100,000
 units) and created 20,000 customers, each signed in through a session row.
 
 A real granian server (production settings, pages through WSGI) serves the
-city; the load client, an asyncio process on the same machine, runs virtual
-users without think time (bench/apps/rush/client.py): per action 80 %
+city, with the task worker beside it that sends the confirmation e-mails (as
+`manage.py serve` runs them; its CPU counts with the server's); the load
+client, an asyncio process on the same machine, runs virtual users without
+think time (bench/apps/rush/client.py): per action 80 %
 browse (city home, a trade's list, a shop page, a product page), 15 %
 search, 5 % order (1–2 products into the basket, the checkout page, the
 checkout POST, the confirmation page: 5 requests). The load rises by steps
@@ -159,20 +161,28 @@ def run_rush(
     argv = harness.granian_comptoir(port, workers=setup.workers)
     done: list[StepResult] = []
     measured: list[Cost] = []
-    with harness.server(argv, server_env, port=port, name=f"rush-{vendor}") as running:
+    with (
+        harness.server(argv, server_env, port=port, name=f"rush-{vendor}") as running,
+        harness.task_worker(server_env, name=f"rush-worker-{vendor}") as worker,
+    ):
+
+        def server_pids() -> list[int]:
+            """The app's processes: granian's and the task worker that sends the e-mails."""
+            return running.pids() + worker.pids()
+
         if costs is not None:
             measured = asyncio.run(
                 page_costs(
                     port=port,
                     data=data,
-                    server_pids=running.pids,
+                    server_pids=server_pids,
                     database_url=env["DATABASE_URL"],
                     requests=costs[0],
                     orders=costs[1],
                 )
             )
         for users in steps:
-            sampler = CpuSampler(server_pids=running.pids, database_url=env["DATABASE_URL"])
+            sampler = CpuSampler(server_pids=server_pids, database_url=env["DATABASE_URL"])
             step = asyncio.run(
                 run_step(
                     ports=[port],
