@@ -8,10 +8,10 @@ middleware) served every way the issue compares, each with one worker
 process: gunicorn (sync), granian's WSGI interface (`--blocking-threads 1`),
 Django's ASGI handler under uvicorn, and Comptoir's own ASGI router
 (comptoir/config/asgi.py) around that same view, with the WSGI bridge it
-uses (comptoir/core/wsgi_bridge.py) for WEB_THREADS 1, 2 and 4, and with
-a2wsgi (the adapter it replaced) for 1 and 4. Then Comptoir itself: /healthz
-(one `SELECT 1`) through `make run`'s server on SQLite (WEB_THREADS 1, 2, 4)
-and PostgreSQL (4), and on SQLite once more opening a connection per
+uses (comptoir/core/wsgi_bridge.py) and with a2wsgi (the adapter it
+replaced), for WEB_THREADS 1 and 4. Then Comptoir itself: /healthz (one
+`SELECT 1`) through `make run`'s server on SQLite (WEB_THREADS 1 and 4) and
+PostgreSQL (4), and on SQLite once more opening a connection per
 request, as Comptoir did before it kept them
 (bench/apps/hello/comptoir_per_request.py: CONN_MAX_AGE=0). The ceiling: a raw ASGI hello under
 granian and uvicorn. The load generator (bench/harness.py, keep-alive
@@ -130,7 +130,7 @@ def hello_env(**extra: str) -> dict[str, str]:
 def page_set_ups(*, quick: bool, comptoir_envs: dict[str, dict[str, str]]) -> list[SetUp]:
     """Every server of the page table, in the order of the table."""
     port = harness.free_port
-    threads = (4,) if quick else (1, 2, 4)
+    threads = (4,) if quick else (1, 4)
     set_ups = [
         SetUp(
             "raw ASGI hello, granian",
