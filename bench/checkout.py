@@ -346,7 +346,7 @@ def main() -> None:
     print(
         f"\n`python -m bench.checkout{' --quick' if args.quick else ''}`: {runs} run(s); "
         f"raw reference {RAW_CLIENTS} processes x {raw_seconds:.0f} s; HTTP {CLIENTS} guests, "
-        f"{warm_up:.0f} s warm-up + {seconds:.0f} s measured, granian 1 worker; "
+        f"{warm_up:.0f} s warm-up + {seconds:.0f} s measured, granian 1 worker + the task worker; "
         "latencies in ms, median (min–max) over runs.\n",
         flush=True,
     )

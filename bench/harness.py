@@ -501,14 +501,19 @@ def server(
                 time.sleep(0.05)
             yield running
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, 15)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, 9)
-                process.wait()
+            stop_group(process)
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process's group, SIGKILL it if still there 15 s later; wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, 15)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 9)
+        process.wait()
 
 
 @contextlib.contextmanager
@@ -533,14 +538,7 @@ def task_worker(env: dict[str, str], *, name: str = "worker") -> Iterator[Server
         try:
             yield Server(name=name, port=0, process=process, log=log_path)
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, 15)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, 9)
-                process.wait()
+            stop_group(process)
             if process.returncode not in (0, -15, 143):
                 raise RuntimeError(f"{name} exited with {process.returncode}; see {log_path}")
 
