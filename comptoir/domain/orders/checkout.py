@@ -513,5 +513,5 @@ def checkout_place(
                 order_accept_automatically(order=order, now=now)
             publish_order_placed(order)
         BasketLine.objects.filter(basket=basket).delete()
-        notify_placed(checkout=checkout, orders=orders)
+        notify_placed(checkout=checkout)
     return checkout

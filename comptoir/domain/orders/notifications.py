@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -164,7 +164,7 @@ def pickup_qr_png(code: str) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def notify_placed(*, checkout: Checkout, orders: Sequence[Order]) -> None:
+def notify_placed(*, checkout: Checkout) -> None:
     """The confirmation of a checkout: every shop's order, in one e-mail.
 
     Sent in the language the customer ordered in (the active one). The row

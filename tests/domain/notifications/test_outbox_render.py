@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from comptoir.core.tasks import EmailWithInlineImages
 from comptoir.domain.notifications import outbox
 from comptoir.domain.notifications.models import OutboundEmail
 from comptoir.domain.notifications.outbox import (
@@ -59,6 +60,7 @@ def test_the_row_is_written_with_the_change_and_rendered_only_by_the_sender(
 
     assert len(callbacks) == 1
     [message] = mail.outbox
+    assert isinstance(message, EmailWithInlineImages)
     assert message.subject == "Votre commande"
     assert message.body == "Bonjour Claire, 2 commandes."
     assert message.alternatives == [("<p>Bonjour Claire</p>", "text/html")]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,7 +32,7 @@ def clock(monkeypatch):
     return now
 
 
-def reads(call) -> tuple[object, int]:
+def reads(call: Callable[[], Any]) -> tuple[Any, int]:
     with CaptureQueriesContext(connection) as queries:
         result = call()
     return result, len(queries)

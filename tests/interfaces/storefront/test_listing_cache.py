@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.core.cache.backends import locmem
 from django.test import Client
 
 from comptoir.domain.accounts.models import User
@@ -44,7 +43,9 @@ def eclair(city):
 
 def cache_clock_moves_on(monkeypatch, seconds: float) -> None:
     """The local-memory cache's clock, `seconds` later than now (its entries expire by it)."""
-    monkeypatch.setattr(locmem.time, "time", lambda: REAL_TIME() + seconds)
+    monkeypatch.setattr(
+        "django.core.cache.backends.locmem.time.time", lambda: REAL_TIME() + seconds
+    )
 
 
 def rename(product: Product, name: str) -> None:
