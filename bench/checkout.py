@@ -44,14 +44,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bench import harness as h
@@ -182,13 +179,7 @@ def baskets(client: int, loop: int, city: dict[str, Any]) -> tuple[int, int]:
 
 def cpu_seconds(*servers: h.Server) -> float:
     """User + system CPU time of the servers and their workers so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in (pid for server in servers for pid in server.pids()):
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    return sum(server.cpu_seconds() for server in servers)
 
 
 async def drive(

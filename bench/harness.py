@@ -52,6 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/comptoir-bench"))  # noqa: S108
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+#: Benchmarks only, on scratch data: never a deployed site's key.
+BENCH_SECRET_KEY = "comptoir-bench-scratch-data-only-" + "k" * 32  # nosec B105
 VENDORS = ("sqlite", "postgresql")
 LARGE_SHOPS = 1600
 LARGE_PRODUCTS_PER_SHOP = 60
@@ -84,6 +86,11 @@ def base_env(**extra: str) -> dict[str, str]:
     env |= {
         "DJANGO_SETTINGS_MODULE": "comptoir.config.settings",
         "DESK_SWEEP_SECONDS": "0",
+        # One key for every scratch var dir: sessions written into a template (the
+        # rush's signed-in customers) must still decode in the servers of its copies.
+        # With a key per var dir, each request logged "Session data corrupted" and
+        # its customer browsed signed out.
+        "SECRET_KEY": BENCH_SECRET_KEY,
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": REDIS_URL,
         # The benchmarks hammer the API from one address: no rate limit.
@@ -446,6 +453,28 @@ class Server:
             index += 1
         return found
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server and its workers so far."""
+        return sum(process_seconds(pid) for pid in self.pids())
+
+    def settle(self, *, window: float = 0.25, busy: float = 0.02, timeout: float = 30.0) -> None:
+        """Wait until the processes stop burning CPU: started (imports, set-up) and idle.
+
+        A process that answers (or, for the task worker, has only just been
+        started) may still be importing: `manage.py db_worker` spends ~3 s of
+        CPU before it polls its queue. Measured windows that overlapped it
+        counted that start-up as the CPU of the first orders.
+        """
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(window)
+            now = self.cpu_seconds()
+            if now - before < busy:
+                return
+            before = now
+        raise RuntimeError(f"{self.name} still busy after {timeout:.0f} s; see {self.log}")
+
     def rss_kib(self) -> int:
         """Resident memory of the server and its workers, KiB."""
         return sum(_status_field(pid, "VmRSS") for pid in self.pids())
@@ -458,6 +487,18 @@ class Server:
         pids = self.pids()
         workers = pids[1:] or pids
         return [_status_field(pid, "VmRSS") for pid in workers]
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of one process; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 def _status_field(pid: int, name: str) -> int:
@@ -536,7 +577,9 @@ def task_worker(env: dict[str, str], *, name: str = "worker") -> Iterator[Server
             start_new_session=True,
         )
         try:
-            yield Server(name=name, port=0, process=process, log=log_path)
+            worker = Server(name=name, port=0, process=process, log=log_path)
+            worker.settle()
+            yield worker
         finally:
             stop_group(process)
             if process.returncode not in (0, -15, 143):

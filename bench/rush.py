@@ -175,6 +175,7 @@ def run_rush(
             """The app's processes: granian's and the task worker that sends the e-mails."""
             return running.pids() + worker.pids()
 
+        asyncio.run(check_signed_in(port, data))
         if costs is not None:
             measured = asyncio.run(
                 page_costs(
@@ -217,6 +218,21 @@ def run_rush(
     check = seed_command(env, "verify", str(since), *(["reset"] if reset_after else []))
     next_since = check.pop("next_since", since)
     return Rush(vendor, setup, done, rss, check, measured), next_since
+
+
+async def check_signed_in(port: int, data: dict[str, Any]) -> None:
+    """Fail unless the server sees the rush's customers signed in (their session rows decode).
+
+    A session the server cannot decode (written under another SECRET_KEY) is
+    only logged, and its customer browses signed out: cheaper pages than a
+    signed-in customer's, and a figure that would not be the rush's.
+    """
+    client = harness.HttpClient(port)
+    client.cookies = {"sessionid": data["sessions"][0]}
+    answer = await client.get(f"/{data['city']}/")
+    await client.close()
+    if f'href="{data["account_path"]}"' not in answer.text():
+        raise RuntimeError(f"the rush's customers are not signed in (status {answer.status})")
 
 
 # --- Tables --------------------------------------------------------------------------

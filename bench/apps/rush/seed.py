@@ -148,6 +148,8 @@ def prepare(customers: int) -> dict[str, Any]:
 def describe() -> dict[str, Any]:
     """What the client needs from a prepared city (read only: the same for each copy)."""
     _setup()
+    from django.urls import reverse
+
     from comptoir.domain.accounts.models import User
     from comptoir.domain.catalogue.models import Product
     from comptoir.domain.shops.models import Shop
@@ -183,6 +185,8 @@ def describe() -> dict[str, Any]:
         "orderable": [sorted(ids) for _, ids in sorted(by_shop.items())],
         "rush_shops": len(rush),
         "sessions": [session_key(n) for n in range(customers)],
+        # The header links a signed-in customer here (a visitor signed out: to log in).
+        "account_path": reverse("accounts:home"),
     }
 
 
