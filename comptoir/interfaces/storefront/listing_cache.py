@@ -1,11 +1,13 @@
 """Lists of many shops or products, rendered once and shared by every visitor for a few seconds.
 
 The city home, a trade's list of shops and the search results (what htmx
-swaps in as one types) hold nothing personal: no form with a token, no
-basket, no name. So the same city, list, parameters, language and minute
-give the same bytes to everyone. A holiday rush opens the same city home and
-types the same few words ("bûche", "galette") thousands of times a minute:
-serving them from the cache keeps them instant (docs/benchmarks.md).
+swaps in as one types, and the lists of the whole search page) hold nothing
+personal: no form with a token, no basket, no name. So the same city, list,
+parameters and language give the same bytes to everyone (and the page
+around them is cached per kind of visitor: page_frame.py). A holiday rush
+opens the same city home and types the same few words ("bûche", "galette")
+thousands of times a minute: serving them from the cache keeps them instant
+(docs/benchmarks.md).
 
 settings.LISTING_CACHE_SECONDS bounds how late a change (a price, "sold
 out", a shop pausing its orders, a new shop) appears in them, and so the

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
@@ -19,6 +20,7 @@ from comptoir.domain.shops.models import Shop, Trade
 from comptoir.domain.shops.selectors import city_for_storefront
 from comptoir.interfaces.storefront import views
 from comptoir.interfaces.storefront.listing_cache import cached_listing, listing_key
+from comptoir.interfaces.storefront.page_frame import body_key, framed_response
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +74,11 @@ def search(request: HttpRequest, city_slug: str) -> HttpResponse:
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )
+    # Nothing personal in the results: shared by every visitor for a few seconds,
+    # as typed (htmx) and as a whole page (a link shared, a form sent without htmx).
+    filters = {"q": query, "trade": trade, "open": open_now}
     if partial:
-        # Nothing personal in the results part: shared by every visitor for a few seconds.
-        key = listing_key("search", city=city, q=query, trade=trade, open=open_now)
+        key = listing_key("search", city=city, **filters)
         response = HttpResponse(
             cached_listing(
                 key,
@@ -82,6 +86,24 @@ def search(request: HttpRequest, city_slug: str) -> HttpResponse:
             )
         )
     else:
-        response = render(request, "storefront/search.html", context())
+        key = listing_key("search-page", city=city, **filters)
+        lists = cached_listing(
+            key, lambda: render_to_string("storefront/_search_lists.html", context(), request)
+        )
+        response = framed_response(
+            request,
+            "storefront/search.html",
+            {
+                "city": city,
+                "query": query,
+                "trade": trade,
+                "trades": Trade.choices,
+                "open_now": open_now,
+                "lists": mark_safe(lists),  # noqa: S308 # nosec B308 B703 - our template's output
+            },
+            city=city,
+            key=body_key("search-page", lists, city, query, trade, open_now),
+            timeout=settings.LISTING_CACHE_SECONDS,
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response

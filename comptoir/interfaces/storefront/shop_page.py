@@ -24,12 +24,10 @@ keeps the first such instant after it was rendered.
 
 Nothing of one visitor is ever served to another. The body holds
 `CSRF_SLOT` in its add-to-basket forms, which each response replaces with
-the visitor's own CSRF token. A logged-in customer's page is rendered around
-the body on each request. A visitor who is not logged in gets the whole page
-from the cache (`shop_page_response`): base.html shows an anonymous visitor
-nothing but the language (in the key), the basket badge (its count is in the
-key), the page's path (in the key) and the language form's CSRF field (a
-slot too).
+the visitor's own CSRF token. Every visitor, signed in or not, gets the whole
+page from the cache (`shop_page_response`, page_frame.py): base.html shows
+of a visitor only whether they are signed in, their basket's count and the
+page's path, all in its key, and the language form's CSRF field (a slot too).
 """
 
 # ruff: noqa: S608 (SQL built from the models' table and column names; values are parameters)
@@ -50,12 +48,9 @@ from django.core.cache import cache as default_cache
 from django.db import connection
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from comptoir.domain.catalogue.models import Category, Product
 from comptoir.domain.cities.models import City
@@ -63,18 +58,14 @@ from comptoir.domain.deals.models import Deal
 from comptoir.domain.fulfilment.models import DeliveryPostcode, DeliverySettings, SlotBooking
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
 from comptoir.domain.shops.selectors import published_shop
+from comptoir.interfaces.storefront.page_frame import CSRF_SLOT, framed_response
 
 BODY_TEMPLATE = "storefront/_shop_page.html"
 CATALOGUE_TEMPLATE = "storefront/_shop_catalogue.html"
 #: A catalogue nobody asked for in this long leaves the cache.
 CATALOGUE_TIMEOUT = timedelta(hours=1)
-#: Stands for the visitor's CSRF token in a cached body. Shop content is
-#: escaped, so no product name or description can contain it.
-CSRF_SLOT = "<!--csrf-token-->"
 KEY_PREFIX = "shop-page"
 PARAMETER = re.compile(r"%\((\w+)\)s")
-#: A CSRF field as `{% csrf_token %}` renders it (base.html's language form).
-TOKEN_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
 
 
 OF_SHOP = "shop_id IN (SELECT id FROM page_shop)"
@@ -291,38 +282,13 @@ def _timeout(valid_until: datetime, now: datetime) -> int:
 
 
 def shop_page_response(request: HttpRequest, page: ShopPage, *, now: datetime) -> HttpResponse:
-    """The whole page for this visitor.
-
-    A logged-in customer gets the page rendered around the cached body. A
-    visitor who is not logged in gets it whole from the cache, stored per
-    body, basket badge count and full path (with the CSRF fields left as
-    slots): base.html shows nothing else of an anonymous visitor.
-    """
-    # Imported here: basket_views imports the storefront's views, which import this module.
-    from comptoir.interfaces.storefront.basket_views import basket_item_count
-
-    context = {"city": page.shop.city, "shop": page.shop}
-    if request.user.is_authenticated:
-        body = with_visitor_token(page.body, request)
-        return render(request, "storefront/shop_detail.html", context | {"body": body})
-    count = basket_item_count(request, page.shop.city)
-    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
+    """The whole page for this visitor, cached per body and kind of visitor (page_frame.py)."""
     # A body re-rendered at an instant inside its minute has a new `valid_until`.
-    key = f"{page.key}:{page.valid_until.timestamp()}:anonymous:{count}:{path}"
-    html = default_cache.get(key)
-    if not isinstance(html, str):
-        values = context | {"body": mark_safe(page.body), "basket_item_count": count}  # noqa: S308 # nosec B308 B703 - rendered by our template
-        rendered = render_to_string("storefront/shop_detail.html", values, request=request)
-        html = TOKEN_FIELD.sub(CSRF_SLOT, rendered)
-        default_cache.set(key, html, _timeout(page.valid_until, now))
-    return HttpResponse(with_visitor_token(html, request))
-
-
-def with_visitor_token(html: str, request: HttpRequest) -> SafeString:
-    """`html` with the visitor's own CSRF token in each of its forms."""
-    if CSRF_SLOT not in html:
-        return mark_safe(html)  # noqa: S308 # nosec B308 B703 - rendered by our template
-    field = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    return framed_response(
+        request,
+        "storefront/shop_detail.html",
+        {"city": page.shop.city, "shop": page.shop, "body": mark_safe(page.body)},  # noqa: S308 # nosec B308 B703 - rendered by our template
+        city=page.shop.city,
+        key=f"shop:{page.key}:{page.valid_until.timestamp()}",
+        timeout=_timeout(page.valid_until, now),
     )
-    return mark_safe(html.replace(CSRF_SLOT, field))  # noqa: S308 # nosec B308 B703

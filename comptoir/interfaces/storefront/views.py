@@ -36,6 +36,7 @@ from comptoir.domain.shops.selectors import (
     shops_for_city_home,
 )
 from comptoir.interfaces.storefront.listing_cache import cached_listing, listing_key
+from comptoir.interfaces.storefront.page_frame import body_key, framed_response
 from comptoir.interfaces.storefront.shop_page import shop_page, shop_page_response
 
 SEARCH_MAX_LENGTH = 100
@@ -156,10 +157,13 @@ def city_home(request: HttpRequest, city_slug: str) -> HttpResponse:
             request,
         ),
     )
-    response = render(
+    response = framed_response(
         request,
         "storefront/city_home.html",
         {"city": city, "body": mark_safe(body)},  # noqa: S308 # nosec B308 B703 - our template's output
+        city=city,
+        key=body_key("city-home", body, city),
+        timeout=settings.LISTING_CACHE_SECONDS,
     )
     remember_city(request, response, city)
     return response

@@ -89,11 +89,34 @@ def test_the_turn_of_a_minute_does_not_empty_the_cache(client, eclair, monkeypat
     assert "Au Bon Pain" in client.get("/rouen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
-def test_the_whole_page_is_never_cached(client, eclair):
-    client.get("/rouen/search/?q=eclair", **HTMX)
+def test_the_whole_pages_lists_are_shared_too_but_not_its_header(
+    client, eclair, monkeypatch, django_assert_num_queries
+):
+    """A link to the search shared during a rush: every visitor gets the lists from the cache."""
+    user = User.objects.create_user(email="albertine@example.fr", password="a-long-password")
+    client.force_login(user)
+    first = client.get("/rouen/search/?q=eclair", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My account" in first
+    assert "1 product matches “eclair”." in first
     rename(eclair, "Éclair à la vanille")
-    page = client.get("/rouen/search/?q=eclair", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Éclair à la vanille" in page
+    # The city's query only: no search, no render of the results.
+    with django_assert_num_queries(1):
+        anonymous = Client().get("/rouen/search/?q=eclair", HTTP_ACCEPT_LANGUAGE="en")
+    html = anonymous.content.decode()
+    assert "Éclair au café" in html
+    assert "1 product matches “eclair”." in html
+    assert "My account" not in html
+    assert 'value="eclair"' in html  # the search box keeps what was asked
+    cache_clock_moves_on(monkeypatch, 31)
+    fresh = Client().get("/rouen/search/?q=eclair", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Éclair à la vanille" in fresh
+
+
+def test_the_whole_page_and_the_typed_results_have_their_own_entries(client, eclair):
+    client.get("/rouen/search/?q=eclair", HTTP_ACCEPT_LANGUAGE="en")
+    typed = client.get("/rouen/search/?q=eclair", **HTMX).content.decode()
+    assert 'hx-swap-oob="innerHTML"' in typed  # what htmx swaps, not the page's lists
+    assert "<html" not in typed
 
 
 def test_each_language_query_and_filter_has_its_own_entry(client, eclair):

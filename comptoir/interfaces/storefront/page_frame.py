@@ -1,0 +1,100 @@
+"""Whole storefront pages from the cache: base.html's frame around a body every visitor shares.
+
+The city home and its lists, the search page and the shop page have bodies
+that hold nothing of the visitor (listing_cache.py, shop_page.py). Around
+them, base.html shows a visitor only:
+
+- whether they are signed in (the header's "My account" or "Log in" link);
+- how many items their basket holds in the city (the header's badge);
+- the page's path (the language form's `next`, the login link's `next`);
+- the language (in the key);
+- CSRF fields, cached as `CSRF_SLOT` and replaced in each response with the
+  visitor's own token.
+
+So the page is rendered once per body, kind of visitor (signed in or not),
+basket count and path, and served from the cache after that: for a cached
+body, rendering base.html around it was most of the request (~4 of ~7 ms for
+the city home in one process, docs/benchmarks.md). A page template that
+shows more of the visitor than this (a name, a message) must not be served
+through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from comptoir.domain.cities.models import City
+
+#: Stands for the visitor's CSRF token in a cached page. Shop content is
+#: escaped, so no product name or description can contain it.
+CSRF_SLOT = "<!--csrf-token-->"
+#: A CSRF field as `{% csrf_token %}` renders it.
+TOKEN_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
+KEY_PREFIX = "page-frame"
+
+
+def body_key(kind: str, body: str, city: City, *parts: object) -> str:
+    """A key for a page showing `body` in `city`, and `parts` around it (a query, a filter).
+
+    Made of the body's digest (so a body rendered afresh, or another one under
+    the same list key, never finds an older frame) and of what base.html shows
+    of the city: its name, its address, whether it is live.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (body, city.pk, city.slug, city.name, city.is_live, *parts):
+        digest.update(str(part).encode())
+        digest.update(b"\x00")
+    return f"{kind}:{digest.hexdigest()}"
+
+
+def framed_response(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    city: City,
+    key: str,
+    timeout: float,
+) -> HttpResponse:
+    """`template_name` rendered with `context` for this visitor, from the cache when it can be.
+
+    `key` must change whenever anything the template shows but the visitor's
+    own part (above) changes: `body_key`, or an exact key of the body
+    (shop_page.py). The entry lasts `timeout` seconds.
+    """
+    # Imported here: basket_views imports the storefront's views, which import this module.
+    from comptoir.interfaces.storefront.basket_views import basket_item_count
+
+    if timeout <= 0:  # the cache is off (LISTING_CACHE_SECONDS=0)
+        return HttpResponse(render_to_string(template_name, context, request=request))
+    count = basket_item_count(request, city)
+    visitor = "customer" if request.user.is_authenticated else "visitor"
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
+    language = translation.get_language() or ""
+    full_key = f"{KEY_PREFIX}:{key}:{language}:{visitor}:{count}:{path}"
+    html = cache.get(full_key)
+    if not isinstance(html, str):
+        values = context | {"basket_item_count": count}
+        html = TOKEN_FIELD.sub(CSRF_SLOT, render_to_string(template_name, values, request=request))
+        cache.set(full_key, html, max(1, round(timeout)))
+    return HttpResponse(with_visitor_token(html, request))
+
+
+def with_visitor_token(html: str, request: HttpRequest) -> SafeString:
+    """`html` with the visitor's own CSRF token in each of its forms."""
+    if CSRF_SLOT not in html:
+        return mark_safe(html)  # noqa: S308 # nosec B308 B703 - rendered by our template
+    field = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    return mark_safe(html.replace(CSRF_SLOT, field))  # noqa: S308 # nosec B308 B703

@@ -1,0 +1,120 @@
+"""Whole pages from the cache for every visitor (storefront/page_frame.py).
+
+The city home, the search page and the shop page are rendered once per body,
+kind of visitor (signed in or not), basket count and path; what base.html
+shows of one visitor is never served to another.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from comptoir.domain.cities.models import City
+from comptoir.interfaces.storefront import views
+from tests.factories import make_opening_hours, make_product, make_shop, make_user
+from tests.interfaces.storefront.conftest import TUESDAY_MORNING
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("/rouen/", "/rouen/search/?q=eclair", "/rouen/au-bon-pain/")
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+BADGE = '<span class="basket-link__count" aria-hidden="true">{}</span>'
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings, monkeypatch):
+    settings.LISTING_CACHE_SECONDS = 30
+    cache.clear()
+    monkeypatch.setattr(views, "current_time", lambda: TUESDAY_MORNING)
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def eclair(city):
+    shop = make_shop(city, name="Au Bon Pain", slug="au-bon-pain")
+    for weekday in range(7):
+        make_opening_hours(shop, weekday, "07:00", "20:00")
+    return make_product(shop, name="Éclair au café", slug="eclair", price=Decimal("2.80"))
+
+
+def signed_in() -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(make_user())
+    return client
+
+
+def frame_rendered(response) -> bool:
+    return "base.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_signed_in_customer_gets_the_page_from_the_cache(eclair, path):
+    first, second = signed_in(), signed_in()
+    assert frame_rendered(first.get(path))
+    again = second.get(path)
+    assert not frame_rendered(again)
+    assert "My account" in again.content.decode()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_signed_in_and_signed_out_visitors_each_get_their_header(eclair, path):
+    customer = signed_in().get(path).content.decode()
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="en").get(path).content.decode()
+    assert "My account" in customer
+    assert "Log in" not in customer
+    assert "Log in" in visitor
+    assert "My account" not in visitor
+
+
+def test_each_customer_sees_their_own_basket_count(eclair):
+    customers = [signed_in(), signed_in()]
+    customers[0].post("/rouen/basket/add/", {"product": eclair.pk, "quantity": 3})
+    # The second customer, with an empty basket, comes first to the pages.
+    for path in PAGES:
+        empty = customers[1].get(path).content.decode()
+        assert "basket-link__count" not in empty, path
+        assert BADGE.format(3) in customers[0].get(path).content.decode(), path
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_customer_gets_their_own_csrf_token(eclair, path):
+    first, second = signed_in(), signed_in()
+    tokens = [TOKEN.findall(c.get(path).content.decode()) for c in (first, second)]
+    assert tokens[0]
+    assert tokens[1]
+    assert set(tokens[0]).isdisjoint(tokens[1])
+    form = {"product": eclair.pk, "quantity": 1}
+    second_client = Client(enforce_csrf_checks=True)
+    second_client.cookies = second.cookies
+    refused = second_client.post("/rouen/basket/add/", form | {"csrfmiddlewaretoken": tokens[0][0]})
+    assert refused.status_code == 403
+    accepted = second_client.post(
+        "/rouen/basket/add/", form | {"csrfmiddlewaretoken": tokens[1][0]}
+    )
+    assert accepted.status_code == 302
+
+
+def test_a_renamed_city_is_never_served_an_old_frame(eclair):
+    signed_in().get("/rouen/")
+    City.objects.filter(slug="rouen").update(name="Rouen-sur-Seine")
+    assert "Rouen-sur-Seine" in signed_in().get("/rouen/").content.decode()
+
+
+def test_each_language_has_its_own_frame(eclair):
+    signed_in().get("/rouen/")
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    french.force_login(make_user())
+    html = french.get("/rouen/").content.decode()
+    assert "Mon compte" in html
+    assert 'lang="fr"' in html
+
+
+def test_with_the_listing_cache_off_every_page_is_rendered(eclair, settings):
+    settings.LISTING_CACHE_SECONDS = 0
+    customer = signed_in()
+    customer.get("/rouen/")
+    assert frame_rendered(customer.get("/rouen/"))
