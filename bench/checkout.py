@@ -231,11 +231,12 @@ def end_to_end(vendor: str, runs: int, seconds: float, warm_up: float) -> dict[s
         port = h.free_port()
         results = []
         with (
+            h.task_worker(large.env, name=f"checkout-worker-{vendor}") as worker,
             h.server(
                 h.granian_comptoir(port), large.env, port=port, name=f"checkout-{vendor}"
             ) as running,
-            h.task_worker(large.env, name=f"checkout-worker-{vendor}") as worker,
         ):
+            worker.settle()
             for _ in range(runs):
                 run = asyncio.run(drive(running, worker, city, seconds=seconds, warm_up=warm_up))
                 window = run.audit["window"]

@@ -167,9 +167,10 @@ def run_rush(
     done: list[StepResult] = []
     measured: list[Cost] = []
     with (
-        harness.server(argv, server_env, port=port, name=f"rush-{vendor}") as running,
         harness.task_worker(server_env, name=f"rush-worker-{vendor}") as worker,
+        harness.server(argv, server_env, port=port, name=f"rush-{vendor}") as running,
     ):
+        worker.settle()
 
         def server_pids() -> list[int]:
             """The app's processes: granian's and the task worker that sends the e-mails."""
