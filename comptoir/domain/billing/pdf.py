@@ -7,8 +7,6 @@ replaced by their nearest Latin-1 spelling.
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
 from comptoir.domain.billing.document import invoice_document, money
 from comptoir.domain.billing.models import Invoice
 
@@ -33,6 +31,10 @@ def _latin1(text: str) -> str:
 
 def invoice_pdf(invoice: Invoice) -> bytes:
     doc = invoice_document(invoice)
+    # Imported here: fpdf2 and its font tools take ~0.3 s to import, paid by every
+    # process that loads the admin (the web server, each manage.py command).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_title(_latin1(doc.title))
     pdf.set_margins(18, 18, 18)
