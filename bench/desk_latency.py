@@ -1,6 +1,6 @@
 """Desk latency: a customer places an order → the shop's open desks hear it.
 
-    python -m bench.desk_latency            # 30 orders, 1,000 desks, 3 runs per set-up
+    python -m bench.desk_latency            # 20 orders, 1,000 desks, 3 runs per set-up
     python -m bench.desk_latency --quick    # 20 orders, 100 desks, 1 run
 
 For each database (SQLite, PostgreSQL) the harness copies a small migrated
@@ -513,7 +513,7 @@ def main() -> None:
     if args.seed is not None:
         print(json.dumps(seed(args.seed)))
         return
-    orders = args.orders or (20 if args.quick else 30)
+    orders = args.orders or 20  # x 10 desks each: 200 events a run
     desks = args.desks or (100 if args.quick else 1000)
     runs = args.runs or (1 if args.quick else 3)
     print(
