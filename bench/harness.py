@@ -461,7 +461,7 @@ class Server:
         """Wait until the processes stop burning CPU: started (imports, set-up) and idle.
 
         A process that answers (or, for the task worker, has only just been
-        started) may still be importing: `manage.py db_worker` spends ~3 s of
+        started) may still be importing: `manage.py db_worker` spends 2–3 s of
         CPU before it polls its queue. Measured windows that overlapped it
         counted that start-up as the CPU of the first orders.
         """
@@ -565,7 +565,7 @@ def task_worker(env: dict[str, str], *, name: str = "worker") -> Iterator[Server
     templates and QR codes) cost this process's CPU, not the server's; a
     benchmark that counts the CPU of an order counts both (`Server.pids`).
     Started before the server, so that both start at once on the two cores;
-    call `settle()` before measuring: its start-up costs ~3 s of CPU.
+    call `settle()` before measuring: its start-up costs 2–3 s of CPU.
     """
     SCRATCH.mkdir(parents=True, exist_ok=True)
     log_path = SCRATCH / f"{name}-{os.getpid()}.log"

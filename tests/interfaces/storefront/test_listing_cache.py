@@ -5,17 +5,14 @@ The suite runs with the cache off (settings_test.py); these tests turn it on.
 
 import time
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.shops.models import Shop
 from comptoir.interfaces.storefront import views
-from tests.factories import make_opening_hours, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +22,8 @@ REAL_TIME = time.time
 
 
 @pytest.fixture(autouse=True)
-def cache_on(settings, monkeypatch):
-    settings.LISTING_CACHE_SECONDS = 30
-    cache.clear()
+def cache_on(listing_cache_on, monkeypatch):
     monkeypatch.setattr(views, "current_time", lambda: NOW)
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def eclair(city):
-    shop = make_shop(city, name="Au Bon Pain", slug="au-bon-pain")
-    for weekday in range(7):
-        make_opening_hours(shop, weekday, "07:00", "20:00")
-    return make_product(shop, name="Éclair au café", slug="eclair", price=Decimal("2.80"))
 
 
 def cache_clock_moves_on(monkeypatch, seconds: float) -> None:

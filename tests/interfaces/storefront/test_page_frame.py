@@ -6,15 +6,13 @@ shows of one visitor is never served to another.
 """
 
 import re
-from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from comptoir.domain.cities.models import City
 from comptoir.interfaces.storefront import views
-from tests.factories import make_opening_hours, make_product, make_shop, make_user
+from tests.factories import make_user
 from tests.interfaces.storefront.conftest import TUESDAY_MORNING
 
 pytestmark = pytest.mark.django_db
@@ -25,20 +23,8 @@ BADGE = '<span class="basket-link__count" aria-hidden="true">{}</span>'
 
 
 @pytest.fixture(autouse=True)
-def cache_on(settings, monkeypatch):
-    settings.LISTING_CACHE_SECONDS = 30
-    cache.clear()
+def cache_on(listing_cache_on, monkeypatch):
     monkeypatch.setattr(views, "current_time", lambda: TUESDAY_MORNING)
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def eclair(city):
-    shop = make_shop(city, name="Au Bon Pain", slug="au-bon-pain")
-    for weekday in range(7):
-        make_opening_hours(shop, weekday, "07:00", "20:00")
-    return make_product(shop, name="Éclair au café", slug="eclair", price=Decimal("2.80"))
 
 
 def signed_in() -> Client:
