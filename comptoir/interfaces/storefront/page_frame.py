@@ -1,8 +1,9 @@
 """Whole storefront pages from the cache: base.html's frame around a body every visitor shares.
 
-The city home and its lists, the search page and the shop page have bodies
-that hold nothing of the visitor (listing_cache.py, shop_page.py). Around
-them, base.html shows a visitor only:
+The city home and its lists, the search page, the shop page and the product
+page have bodies that hold nothing of the visitor (listing_cache.py,
+shop_page.py, product_views.py). Around them, base.html shows a visitor
+only:
 
 - whether they are signed in (the header's "My account" or "Log in" link);
 - how many items their basket holds in the city (the header's badge);
@@ -12,7 +13,8 @@ them, base.html shows a visitor only:
   visitor's own token.
 
 So the page is rendered once per body, kind of visitor (signed in or not),
-basket count and path, and served from the cache after that: for a cached
+basket count, path and version of the templates, and served from the cache
+after that: for a cached
 body, rendering base.html around it was most of the request (~4 of ~7 ms for
 the city home in one process, docs/benchmarks.md). A page template that
 shows more of the visitor than this (a name, a message) must not be served
@@ -23,9 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache as memoize
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -41,6 +46,37 @@ CSRF_SLOT = "<!--csrf-token-->"
 #: A CSRF field as `{% csrf_token %}` renders it.
 TOKEN_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
 KEY_PREFIX = "page-frame"
+#: Where the frames' templates live: base.html, and the storefront's pages and partials.
+TEMPLATE_FOLDERS = (
+    Path(__file__).resolve().parents[2] / "templates",
+    Path(__file__).resolve().parent / "templates" / "storefront",
+)
+
+
+@memoize
+def _templates_version() -> str:
+    """Changes with any template a frame is drawn from: a deploy never serves an old frame.
+
+    With a shared cache (Redis), entries outlive the processes that wrote them.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in TEMPLATE_FOLDERS:
+        for path in sorted(folder.glob("*.html")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def rows_text(*rows: Model | None) -> str:
+    """Every column of each of `rows` (None: no row) as text, to key a page built from them."""
+    parts = []
+    for row in rows:
+        if row is None:
+            parts.append("-")
+            continue
+        parts.append(row._meta.label)
+        parts.extend(str(field.value_from_object(row)) for field in row._meta.concrete_fields)
+    return "\x00".join(parts)
 
 
 def body_key(kind: str, body: str, city: City, *parts: object) -> str:
@@ -81,7 +117,7 @@ def framed_response(
     visitor = "customer" if request.user.is_authenticated else "visitor"
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
     language = translation.get_language() or ""
-    full_key = f"{KEY_PREFIX}:{key}:{language}:{visitor}:{count}:{path}"
+    full_key = f"{KEY_PREFIX}:{_templates_version()}:{key}:{language}:{visitor}:{count}:{path}"
     html = cache.get(full_key)
     if not isinstance(html, str):
         values = context | {"basket_item_count": count}

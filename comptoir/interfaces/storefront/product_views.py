@@ -8,12 +8,12 @@ is food is decided from its shop's trade (see `states_allergens`).
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.shops.models import Trade
+from comptoir.interfaces.storefront.page_frame import body_key, framed_response, rows_text
 
 # Trades that sell no food: their products get no allergen block. A negative
 # list on purpose: a trade added later is treated as food until someone decides
@@ -21,6 +21,9 @@ from comptoir.domain.shops.models import Trade
 NON_FOOD_TRADES = frozenset({Trade.FLORIST, Trade.BOOKS})
 # The quantity picker's ceiling for made-to-order products (no stock to cap it).
 MAX_QUANTITY = 99
+#: How long a product page nobody asks for stays cached (its key is exact: this
+#: bounds the memory it holds, not how late a change shows).
+PAGE_SECONDS = 300
 
 
 def product_for_storefront(city_slug: str, shop_slug: str, product_slug: str) -> Product:
@@ -68,7 +71,11 @@ def product_detail(
         raise Http404(product_slug) from exc
     shop = product.shop
     stock_cap = MAX_QUANTITY if product.stock is None else min(product.stock, MAX_QUANTITY)
-    return render(
+    # Cached whole (page_frame.py) under every column of the rows it shows and what
+    # the clock decides of them: exact, whatever path changed a row.
+    rows = rows_text(product, shop, shop.city, product.category)
+    clock = (product.is_sold_out, product.is_sold_out_today, shop.orders_paused)
+    return framed_response(
         request,
         "storefront/product_detail.html",
         {
@@ -80,4 +87,7 @@ def product_detail(
             "max_quantity": stock_cap,
             "basket_add_url": basket_add_url(product),
         },
+        city=shop.city,
+        key=body_key("product", rows, shop.city, *clock),
+        timeout=PAGE_SECONDS,
     )

@@ -1,23 +1,30 @@
 """Whole pages from the cache for every visitor (storefront/page_frame.py).
 
-The city home, the search page and the shop page are rendered once per body,
-kind of visitor (signed in or not), basket count and path; what base.html
-shows of one visitor is never served to another.
+The city home, the search page, the shop page and the product page are
+rendered once per body, kind of visitor (signed in or not), basket count and
+path; what base.html shows of one visitor is never served to another.
 """
 
 import re
+from datetime import timedelta
+from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
-from comptoir.interfaces.storefront import views
+from comptoir.domain.shops.models import Shop
+from comptoir.interfaces.storefront import page_frame, views
 from tests.factories import make_user
 from tests.interfaces.storefront.conftest import TUESDAY_MORNING
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ("/rouen/", "/rouen/search/?q=eclair", "/rouen/au-bon-pain/")
+PRODUCT = "/rouen/au-bon-pain/eclair/"
+PAGES = ("/rouen/", "/rouen/search/?q=eclair", "/rouen/au-bon-pain/", PRODUCT)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 BADGE = '<span class="basket-link__count" aria-hidden="true">{}</span>'
 
@@ -104,3 +111,46 @@ def test_with_the_listing_cache_off_every_page_is_rendered(eclair, settings):
     customer = signed_in()
     customer.get("/rouen/")
     assert frame_rendered(customer.get("/rouen/"))
+
+
+# --- The product page: cached under every column of its rows ----------------------
+
+
+def test_any_change_to_the_rows_of_a_product_page_shows_at_once(eclair):
+    customer = signed_in()
+    assert "€2.80" in customer.get(PRODUCT).content.decode()
+    # Straight to the tables, as a CSV import or another process would: nothing is told.
+    Product.objects.filter(pk=eclair.pk).update(price=Decimal("3.10"))
+    assert "€3.10" in customer.get(PRODUCT).content.decode()
+    Product.objects.filter(pk=eclair.pk).update(stock=0)
+    assert "This product is sold out for now." in customer.get(PRODUCT).content.decode()
+    Shop.objects.filter(pk=eclair.shop_id).update(name="Boulangerie Neuve")
+    Product.objects.filter(pk=eclair.pk).update(stock=None)
+    html = customer.get(PRODUCT).content.decode()
+    assert "Boulangerie Neuve" in html
+    assert "sold out" not in html
+
+
+def test_what_the_clock_decides_on_a_product_page_is_part_of_its_key(eclair):
+    customer = signed_in()
+    now = timezone.now()
+    Product.objects.filter(pk=eclair.pk).update(sold_out_until=now + timedelta(hours=1))
+    Shop.objects.filter(pk=eclair.shop_id).update(paused_until=now + timedelta(hours=1))
+    assert "Sold out today" in customer.get(PRODUCT).content.decode()
+    later = now + timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        html = customer.get(PRODUCT).content.decode()
+    assert "Sold out today" not in html
+    assert "Add to basket" in html
+    assert "Orders paused" not in html
+
+
+def test_a_changed_template_gives_every_frame_a_new_key(tmp_path, monkeypatch):
+    (tmp_path / "base.html").write_text("<html>one</html>")
+    monkeypatch.setattr(page_frame, "TEMPLATE_FOLDERS", (tmp_path,))
+    page_frame._templates_version.cache_clear()
+    first = page_frame._templates_version()
+    (tmp_path / "base.html").write_text("<html>two</html>")
+    page_frame._templates_version.cache_clear()
+    assert page_frame._templates_version() != first
+    page_frame._templates_version.cache_clear()
