@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import cache as memoize
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,11 @@ TEMPLATE_FOLDERS = (
 
 
 @memoize
-def _templates_version() -> str:
-    """Changes with any template a frame is drawn from: a deploy never serves an old frame.
+def templates_version() -> str:
+    """Changes with any template a cached page or body is drawn from: deploys never serve old ones.
 
     With a shared cache (Redis), entries outlive the processes that wrote them.
+    The frames here and the shop page's bodies (shop_page.py) are keyed by it.
     """
     digest = hashlib.blake2b(digest_size=8)
     for folder in TEMPLATE_FOLDERS:
@@ -96,15 +98,16 @@ def body_key(kind: str, body: str, city: City, *parts: object) -> str:
 def framed_response(
     request: HttpRequest,
     template_name: str,
-    context: dict[str, Any],
+    context: Callable[[], dict[str, Any]],
     *,
     city: City,
     key: str,
     timeout: float,
 ) -> HttpResponse:
-    """`template_name` rendered with `context` for this visitor, from the cache when it can be.
+    """`template_name` rendered with `context()` for this visitor, from the cache when it can be.
 
-    `key` must change whenever anything the template shows but the visitor's
+    `context` is only called when the page is rendered, not when it comes from
+    the cache. `key` must change whenever anything the template shows but the visitor's
     own part (above) changes: `body_key`, or an exact key of the body
     (shop_page.py). The entry lasts `timeout` seconds.
     """
@@ -112,15 +115,15 @@ def framed_response(
     from comptoir.interfaces.storefront.basket_views import basket_item_count
 
     if timeout <= 0:  # the cache is off (LISTING_CACHE_SECONDS=0)
-        return HttpResponse(render_to_string(template_name, context, request=request))
+        return HttpResponse(render_to_string(template_name, context(), request=request))
     count = basket_item_count(request, city)
     visitor = "customer" if request.user.is_authenticated else "visitor"
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
     language = translation.get_language() or ""
-    full_key = f"{KEY_PREFIX}:{_templates_version()}:{key}:{language}:{visitor}:{count}:{path}"
+    full_key = f"{KEY_PREFIX}:{templates_version()}:{key}:{language}:{visitor}:{count}:{path}"
     html = cache.get(full_key)
     if not isinstance(html, str):
-        values = context | {"basket_item_count": count}
+        values = context() | {"basket_item_count": count}
         html = TOKEN_FIELD.sub(CSRF_SLOT, render_to_string(template_name, values, request=request))
         cache.set(full_key, html, max(1, round(timeout)))
     return HttpResponse(with_visitor_token(html, request))

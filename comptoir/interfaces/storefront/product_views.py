@@ -70,7 +70,6 @@ def product_detail(
     except Product.DoesNotExist as exc:
         raise Http404(product_slug) from exc
     shop = product.shop
-    stock_cap = MAX_QUANTITY if product.stock is None else min(product.stock, MAX_QUANTITY)
     # Cached whole (page_frame.py) under every column of the rows it shows and what
     # the clock decides of them: exact, whatever path changed a row.
     rows = rows_text(product, shop, shop.city, product.category)
@@ -78,13 +77,15 @@ def product_detail(
     return framed_response(
         request,
         "storefront/product_detail.html",
-        {
+        lambda: {
             "city": shop.city,
             "shop": shop,
             "product": product,
             "states_allergens": states_allergens(product),
             "allergens": Allergen(product.allergens).members(),
-            "max_quantity": stock_cap,
+            "max_quantity": MAX_QUANTITY
+            if product.stock is None
+            else min(product.stock, MAX_QUANTITY),
             "basket_add_url": basket_add_url(product),
         },
         city=shop.city,

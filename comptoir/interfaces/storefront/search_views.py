@@ -93,7 +93,7 @@ def search(request: HttpRequest, city_slug: str) -> HttpResponse:
         response = framed_response(
             request,
             "storefront/search.html",
-            {
+            lambda: {
                 "city": city,
                 "query": query,
                 "trade": trade,

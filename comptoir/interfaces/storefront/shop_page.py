@@ -41,7 +41,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache as default_cache
@@ -58,7 +57,11 @@ from comptoir.domain.deals.models import Deal
 from comptoir.domain.fulfilment.models import DeliveryPostcode, DeliverySettings, SlotBooking
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
 from comptoir.domain.shops.selectors import published_shop
-from comptoir.interfaces.storefront.page_frame import CSRF_SLOT, framed_response
+from comptoir.interfaces.storefront.page_frame import (
+    CSRF_SLOT,
+    framed_response,
+    templates_version,
+)
 
 BODY_TEMPLATE = "storefront/_shop_page.html"
 CATALOGUE_TEMPLATE = "storefront/_shop_catalogue.html"
@@ -175,22 +178,6 @@ def _instant(value: datetime | str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-@cache
-def _template_version() -> str:
-    """Changes with the body's templates, so that a deploy never serves an old body."""
-    digest = hashlib.blake2b(digest_size=8)
-    folder = Path(__file__).resolve().parent / "templates" / "storefront"
-    for name in (
-        "_shop_page.html",
-        "_shop_catalogue.html",
-        "_opening_badge.html",
-        "_fulfilment_chips.html",
-        "_deal_card.html",
-    ):
-        digest.update((folder / name).read_bytes())
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True, slots=True)
 class CachedHtml:
     html: str
@@ -271,7 +258,7 @@ def shop_page(
 
 def _digest(parts: list[str]) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for part in (_template_version(), *parts):
+    for part in (templates_version(), *parts):
         digest.update(part.encode())
         digest.update(b"\x00")
     return digest.hexdigest()
@@ -287,7 +274,7 @@ def shop_page_response(request: HttpRequest, page: ShopPage, *, now: datetime) -
     return framed_response(
         request,
         "storefront/shop_detail.html",
-        {"city": page.shop.city, "shop": page.shop, "body": mark_safe(page.body)},  # noqa: S308 # nosec B308 B703 - rendered by our template
+        lambda: {"city": page.shop.city, "shop": page.shop, "body": mark_safe(page.body)},  # noqa: S308 # nosec B308 B703 - rendered by our template
         city=page.shop.city,
         key=f"shop:{page.key}:{page.valid_until.timestamp()}",
         timeout=_timeout(page.valid_until, now),

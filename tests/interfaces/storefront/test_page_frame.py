@@ -148,9 +148,25 @@ def test_what_the_clock_decides_on_a_product_page_is_part_of_its_key(eclair):
 def test_a_changed_template_gives_every_frame_a_new_key(tmp_path, monkeypatch):
     (tmp_path / "base.html").write_text("<html>one</html>")
     monkeypatch.setattr(page_frame, "TEMPLATE_FOLDERS", (tmp_path,))
-    page_frame._templates_version.cache_clear()
-    first = page_frame._templates_version()
+    page_frame.templates_version.cache_clear()
+    first = page_frame.templates_version()
     (tmp_path / "base.html").write_text("<html>two</html>")
-    page_frame._templates_version.cache_clear()
-    assert page_frame._templates_version() != first
-    page_frame._templates_version.cache_clear()
+    page_frame.templates_version.cache_clear()
+    assert page_frame.templates_version() != first
+    page_frame.templates_version.cache_clear()
+
+
+def test_a_page_from_the_cache_builds_no_context(eclair, monkeypatch):
+    from comptoir.interfaces.storefront import product_views
+
+    calls = []
+    real = product_views.states_allergens
+
+    def counted(product):
+        calls.append(product.pk)
+        return real(product)
+
+    monkeypatch.setattr(product_views, "states_allergens", counted)
+    assert signed_in().get(PRODUCT).status_code == 200
+    assert signed_in().get(PRODUCT).status_code == 200
+    assert len(calls) == 1

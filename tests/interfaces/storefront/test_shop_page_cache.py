@@ -272,3 +272,23 @@ def test_pausing_orders_hides_the_add_buttons_at_once(client, bakery):
     html = page(client)
     assert 'class="product__add"' not in html
     assert "This shop is not taking orders right now." in html
+
+
+def test_a_new_version_of_the_templates_renders_the_body_again(client, bakery, monkeypatch):
+    from comptoir.interfaces.storefront import shop_page
+
+    make_product(bakery, name="Baguette")
+    page(client)
+    templates = shop_page.get_template
+    rendered = []
+
+    def get_template(name):
+        rendered.append(name)
+        return templates(name)
+
+    monkeypatch.setattr(shop_page, "get_template", get_template)
+    page(client)
+    assert rendered == []
+    monkeypatch.setattr(shop_page, "templates_version", lambda: "a-deploy-later")
+    assert ">Baguette</a>" in page(client)
+    assert shop_page.BODY_TEMPLATE in rendered
