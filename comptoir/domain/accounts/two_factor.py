@@ -115,7 +115,10 @@ def two_factor_verify(*, user: User, code: str, now: datetime) -> None:
     two_factor = TwoFactor.objects.filter(user=user, confirmed_at__isnull=False).first()
     if two_factor is None:
         raise TwoFactorCodeInvalid
-    if code.strip().replace(" ", "").isdigit():
+    compact = code.strip().replace(" ", "")
+    # Six digits are a one-time code. A recovery code has ten characters, and
+    # may be all digits (hex digits drawn at random): it is looked up below.
+    if len(compact) == DIGITS and compact.isdigit():
         if _claim_totp(two_factor, code=code, now=now):
             return
         raise TwoFactorCodeInvalid

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from comptoir.domain.accounts import two_factor as two_factor_module
 from comptoir.domain.accounts.errors import TwoFactorCodeInvalid, TwoFactorNotAllowed
 from comptoir.domain.accounts.models import RecoveryCode, TwoFactor
 from comptoir.domain.accounts.two_factor import (
@@ -139,6 +140,23 @@ def test_a_recovery_code_works_once_whatever_its_case_and_dashes(operator, enabl
     with pytest.raises(TwoFactorCodeInvalid):
         two_factor_verify(user=operator, code=codes[0], now=later)
     assert RecoveryCode.objects.filter(used_at=later).count() == 1
+
+
+def test_a_recovery_code_of_digits_only_is_not_taken_for_a_one_time_code(operator, monkeypatch):
+    """Hex digits drawn at random are all decimal digits about once in 100 codes."""
+    two_factor = two_factor_start(user=operator)
+    # A code's halves come from two draws of 5 random bytes' hex: 2 draws per code.
+    drawn = iter(["2606018156", "2606018156", *(f"{n:010d}" for n in range(18))])
+    monkeypatch.setattr(two_factor_module.secrets, "token_hex", lambda _: next(drawn))
+    codes = two_factor_confirm(user=operator, code=code_at(two_factor, NOW), now=NOW)
+    assert codes[0] == "26060-18156"
+    later = NOW + timedelta(minutes=1)
+
+    two_factor_verify(user=operator, code="26060 18156", now=later)
+
+    assert RecoveryCode.objects.filter(used_at=later).count() == 1
+    two_factor_verify(user=operator, code="0000000001", now=later)  # typed without its dash
+    assert RecoveryCode.objects.filter(used_at=later).count() == 2
 
 
 def test_it_refuses_any_code_without_a_confirmed_second_factor(operator):
