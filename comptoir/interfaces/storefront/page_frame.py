@@ -106,10 +106,10 @@ def framed_response(
 ) -> HttpResponse:
     """`template_name` rendered with `context()` for this visitor, from the cache when it can be.
 
-    `context` is only called when the page is rendered, not when it comes from
-    the cache. `key` must change whenever anything the template shows but the visitor's
-    own part (above) changes: `body_key`, or an exact key of the body
-    (shop_page.py). The entry lasts `timeout` seconds.
+    `context` is only called when the page is rendered, not when it comes
+    from the cache. `key` must change whenever anything the template shows
+    but the visitor's own part (above) changes: `body_key`, or an exact key
+    of the body (shop_page.py). The entry lasts `timeout` seconds.
     """
     # Imported here: basket_views imports the storefront's views, which import this module.
     from comptoir.interfaces.storefront.basket_views import basket_item_count

@@ -143,7 +143,7 @@ def test_a_recovery_code_works_once_whatever_its_case_and_dashes(operator, enabl
 
 
 def test_a_recovery_code_of_digits_only_is_not_taken_for_a_one_time_code(operator, monkeypatch):
-    """Hex digits drawn at random are all decimal digits about once in 100 codes."""
+    """Hex digits drawn at random are all decimal digits about once in 110 codes."""
     two_factor = two_factor_start(user=operator)
     # A code's halves come from two draws of 5 random bytes' hex: 2 draws per code.
     drawn = iter(["2606018156", "2606018156", *(f"{n:010d}" for n in range(18))])

@@ -61,8 +61,9 @@ def slot_radios(options: Iterable[_Slot], name: str) -> SafeString:
     """One day's slot radios on the checkout page.
 
     A page shows 100–250 of them: written in one pass here, not by a
-    template loop, they cost ~1.5 ms less a page (docs/benchmarks.md,
-    "Checkout"). Every value is escaped; the clock times are digits.
+    template loop, they cost ~1.2 ms less a page (docs/benchmarks.md, "What
+    this issue's work changed"). Every value is escaped; the clock times
+    are digits.
     """
     name = escape(name)
     html = "\n".join(
