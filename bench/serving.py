@@ -263,7 +263,8 @@ def measure_pages(
                 runs_.p99.append(done.percentile(99))
                 runs_.server_cpu.append(100 * server_cpu / wall)
                 runs_.client_cpu.append(100 * (time.process_time() - client_before) / wall)
-                runs_.cpu_us.append(1e6 * server_cpu / max(1, done.requests))
+                # The CPU was spent on every response, those drained after the window too.
+                runs_.cpu_us.append(1e6 * server_cpu / max(1, done.requests + done.drained))
                 runs_.failures += done.errors + sum(
                     n for status, n in done.statuses.items() if status != 200
                 )

@@ -25,7 +25,10 @@ per run (`harness.load`):
   body: the long tail of shops visited less than once a minute;
 - the first request after the server starts, and the first after a product's
   price changes (median of a few changes; the page must show the change);
-- queries per page (Django's test client in a child process), cold and warm.
+- queries per page (Django's test client in a child process), cold and warm;
+- the server's CPU per page: its processes' CPU time over a whole load,
+  divided by every response of it (warm-up and drain included), the figure
+  the least moved by the load client sharing the cores.
 
 Targets (the issue): warm req/s >= 4x the reference's, p99 < 100 ms at 64
 connections. Scratch data: see bench/harness.py.
@@ -167,9 +170,11 @@ def cycling(paths: list[str]) -> harness.Step:
     return step
 
 
-def figures(done: harness.Load) -> dict[str, float]:
+def figures(done: harness.Load, cpu_seconds: float) -> dict[str, float]:
+    """A load's figures; `cpu_seconds`, the server's CPU over the whole load."""
     return {
         "rate": done.rate,
+        "cpu_ms": 1000 * cpu_seconds / max(1, done.answered),
         "p50": done.percentile(50),
         "p95": done.percentile(95),
         "p99": done.percentile(99),
@@ -201,17 +206,19 @@ def measure_server(
         result["first_ms"] = latency
         slice_size = max(1, len(cold_paths) // runs)
         for run in range(runs):
+            cpu = server.cpu_seconds()
             warm = asyncio.run(
                 harness.load(port, path, connections=CONNECTIONS, seconds=seconds, warm_up=0.3)
             )
-            result["warm"].append(figures(warm))
+            result["warm"].append(figures(warm, server.cpu_seconds() - cpu))
             mine = cold_paths[run * slice_size : (run + 1) * slice_size] or cold_paths
+            cpu = server.cpu_seconds()
             cold = asyncio.run(
                 harness.load(
                     port, cycling(mine), connections=CONNECTIONS, seconds=cold_seconds, warm_up=0.5
                 )
             )
-            result["cold"].append(figures(cold))
+            result["cold"].append(figures(cold, server.cpu_seconds() - cpu))
         before = without_tokens(asyncio.run(first_request(port, path))[1].body)
         for _ in range(changes):
             assert change is not None
@@ -305,6 +312,7 @@ def _row(label: str, runs: list[dict[str, float]]) -> list[object]:
         label,
         harness.spread([run["rate"] for run in runs], 0),
         *(harness.spread([run[key] for run in runs]) for key in ("p50", "p95", "p99")),
+        harness.spread([run["cpu_ms"] for run in runs], 2),
         int(sum(run["errors"] for run in runs)),
     ]
 
@@ -319,7 +327,15 @@ def summary(result: dict[str, Any]) -> str:
     )
     p99 = harness.median([r["p99"] for r in comptoir["warm"]])
     p99_cold = harness.median([r["p99"] for r in comptoir["cold"]])
-    header = [f"{CONNECTIONS} connections", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
+    header = [
+        f"{CONNECTIONS} connections",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "server CPU ms / page",
+        "errors",
+    ]
     queries = result["queries"]
     lines = [
         f"{result['shops']:,} shops, {result['products']:,} products; the shop page of "
