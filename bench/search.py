@@ -274,7 +274,13 @@ async def http_pass(port: int, *, clients: int, seconds: float) -> harness.Load:
     for index, client in enumerate(pool):
         client.cookies["bench-offset"] = str(index * stride)
     return await harness.load(
-        port, step, connections=clients, seconds=seconds, warm_up=0.5, clients=pool
+        port,
+        step,
+        connections=clients,
+        seconds=seconds,
+        warm_up=0.5,
+        warm_up_answers=clients,
+        clients=pool,
     )
 
 

@@ -21,8 +21,11 @@ per run (`harness.load`):
 
 - warm: the same page over and over (Comptoir's body cache filled);
 - cold: each request a page not asked before (a different shop, or
-  category; after 0.5 s not counted), so every Comptoir request renders its
-  body: the long tail of shops visited less than once a minute;
+  category), so every Comptoir request renders its body: the long tail of
+  shops visited less than once a minute;
+- before each load's window, a warm-up not counted (0.3 s warm, 0.5 s cold,
+  and at least one answer per connection, so the server's queue is full
+  when the window opens);
 - the first request after the server starts, and the first after a product's
   price changes (median of a few changes; the page must show the change);
 - queries per page (Django's test client in a child process), cold and warm;
@@ -208,14 +211,26 @@ def measure_server(
         for run in range(runs):
             cpu = server.cpu_seconds()
             warm = asyncio.run(
-                harness.load(port, path, connections=CONNECTIONS, seconds=seconds, warm_up=0.3)
+                harness.load(
+                    port,
+                    path,
+                    connections=CONNECTIONS,
+                    seconds=seconds,
+                    warm_up=0.3,
+                    warm_up_answers=CONNECTIONS,
+                )
             )
             result["warm"].append(figures(warm, server.cpu_seconds() - cpu))
             mine = cold_paths[run * slice_size : (run + 1) * slice_size] or cold_paths
             cpu = server.cpu_seconds()
             cold = asyncio.run(
                 harness.load(
-                    port, cycling(mine), connections=CONNECTIONS, seconds=cold_seconds, warm_up=0.5
+                    port,
+                    cycling(mine),
+                    connections=CONNECTIONS,
+                    seconds=cold_seconds,
+                    warm_up=0.5,
+                    warm_up_answers=CONNECTIONS,
                 )
             )
             result["cold"].append(figures(cold, server.cpu_seconds() - cpu))

@@ -52,3 +52,18 @@ def test_a_load_of_n_requests_counts_n_and_stops_the_clock_at_the_last():
     assert done.requests == 5
     assert done.statuses == {200: 5}
     assert done.seconds == pytest.approx(0.15, abs=0.1)
+
+
+def test_the_window_opens_once_every_connection_has_had_its_warm_up_answers():
+    """Answers at 0.2 s and 0.4 s warm up (4 asked); the window of 0.3 s counts those at 0.6 s."""
+
+    async def step(_client, n: int) -> _Answer:
+        await asyncio.sleep(0.2)
+        return _Answer()
+
+    done = _load(step, connections=2, seconds=0.3, warm_up=0.01, warm_up_answers=4)
+
+    assert done.warmed == 4
+    assert done.requests == 2
+    assert done.drained == 2
+    assert done.answered == 8
