@@ -62,9 +62,12 @@ def basket_for(
     if (user is None) == (not session_key):
         raise BasketOwnerRequired
     owner = {"user": user} if user is not None else {"user": None, "session_key": session_key}
-    basket = Basket.objects.filter(city=city, **owner).first()
-    if basket is not None or not create:
-        return basket
+    # One basket per owner and city (constraints): get(), which orders nothing.
+    try:
+        return Basket.objects.get(city=city, **owner)
+    except Basket.DoesNotExist:
+        if not create:
+            return None
     try:
         with transaction.atomic():
             return Basket.objects.create(city=city, **owner)

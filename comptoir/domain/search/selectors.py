@@ -78,7 +78,9 @@ def _eligible_shops(
 
 
 def _in_rank_order[T: (Product, Shop)](objects: QuerySet[T], ids: list[int]) -> list[T]:
-    by_id = {obj.pk: obj for obj in objects.filter(pk__in=ids)}
+    # No ORDER BY: the rows are put in rank order here, and Django 6.1 would compile
+    # the model's ordering against each of the ~30–60 columns selected.
+    by_id = {obj.pk: obj for obj in objects.filter(pk__in=ids).order_by()}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

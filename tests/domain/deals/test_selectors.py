@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.domain.deals.models import DealState, RedeemedVia
 from comptoir.domain.deals.selectors import (
@@ -72,6 +74,19 @@ def test_ending_soon_first_and_the_ending_within_filter(live_city, shop):
         "weekend",
     ]
     assert titles(deals_for_city(live_city, now=NOW, limit=1)) == ["tonight"]
+
+
+def test_a_shop_page_lists_its_deals_ending_soonest_first_sorted_without_sql(live_city, shop):
+    """Sorted in Python: Django 6.1 compiles an ORDER BY against the ~75 columns selected."""
+    make_deal(shop, title="weekend", ends_at=NOW + timedelta(days=2))
+    make_deal(shop, title="tonight", ends_at=NOW + timedelta(hours=8))
+    make_deal(shop, title="tonight too", ends_at=NOW + timedelta(hours=8))
+
+    with CaptureQueriesContext(connection) as queries:
+        shown = deals_of_shop_for_customers(shop, now=NOW)
+
+    assert titles(shown) == ["tonight", "tonight too", "weekend"]
+    assert [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]] == []
 
 
 def test_by_trade_and_open_now_in_city_time(live_city, shop):

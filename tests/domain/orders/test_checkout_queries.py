@@ -3,6 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.domain.orders.payments import PAY_LATER, checkout_payment_start
 from tests.domain.orders.test_checkout import place
 
 
@@ -12,3 +13,36 @@ def test_it_reads_no_city_again_for_the_orders_and_their_confirmation(scene):
 
     cities = [q["sql"] for q in queries.captured_queries if 'FROM "cities_city"' in q["sql"]]
     assert cities == []
+
+
+def _ordered(queries, table):
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if f'FROM "{table}"' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+
+
+def test_it_sorts_the_lines_and_orders_itself_rather_than_in_sql(scene):
+    """Django 6.1 compiles an ORDER BY against every column selected.
+
+    That is ~70 columns for the lines with their products, shops and cities,
+    and every checkout paid for it. The lines are sorted in Python instead (by
+    shop, then product: the lock order), and so are the checkout's orders.
+    """
+    expected, choices = scene.expected(), scene.choices()  # the test's own reads
+    with CaptureQueriesContext(connection) as queries:
+        checkout = place(scene, expected=expected, choices=choices)
+        start = checkout_payment_start(checkout=checkout)
+
+    assert _ordered(queries, "orders_basketline") == []
+    assert _ordered(queries, "orders_checkout") == []
+    assert _ordered(queries, "orders_order") == []
+    assert start == PAY_LATER
+    orders = list(checkout.orders.order_by("pk"))
+    assert [order.shop for order in orders] == sorted(
+        [scene.bakery, scene.cheese], key=lambda shop: shop.pk
+    )
+    assert [line.product for line in orders[0].lines.order_by("pk")] == sorted(
+        [scene.baguette, scene.croissant], key=lambda product: product.pk
+    )
