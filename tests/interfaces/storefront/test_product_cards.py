@@ -114,6 +114,19 @@ def test_labels_follow_the_language(shop):
     assert "1,30" in html
 
 
+def test_allergens_are_named_in_each_language_in_turn(shop):
+    """Their names are kept per allergen set and language: a French page never reads English."""
+    tart = make_product(shop, allergens=Allergen.GLUTEN | Allergen.MILK)
+
+    english, french, english_again = (
+        cards(shop, [tart], language=language) for language in ("en", "fr", "en")
+    )
+
+    assert "Allergens:</span> Gluten, Milk</p>" in english
+    assert "</span> Gluten, Lait</p>" in french
+    assert english_again == english
+
+
 def test_the_unit_label_is_the_choice_label_for_every_unit():
     # Ours, not the one Django generates (a dict of every lazy label per call).
     assert not isinstance(Product.__dict__["get_unit_display"], functools.partialmethod)

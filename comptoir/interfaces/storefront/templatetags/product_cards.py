@@ -15,12 +15,13 @@ are translated once per list, in the active language.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from html import escape
 
 from django import template
 from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from comptoir.core.money import format_money
 from comptoir.domain.catalogue.allergens import Allergen
@@ -105,11 +106,22 @@ def price_line(product: Product, currency: str, sold_out_today: str, sold_out: s
 def allergen_line(product: Product, label: str) -> str:
     """`<p class="product__allergens">` naming the product's allergens, or nothing."""
     # An Allergen flag from the database, a plain int on an instance just built.
-    members = Allergen(product.allergens or 0).members()
-    if not members:
+    value = int(product.allergens or 0)
+    if not value:
         return ""
-    names = ", ".join(_text(allergen.label) for allergen in members)
+    names = _allergen_names(value, get_language() or "")
     return (
         '<p class="product__allergens"><span class="product__allergens-label">'
         f"{label}</span> {names}</p>"
     )
+
+
+@cache
+def _allergen_names(value: int, language: str) -> str:
+    """The allergens of the set `value`, named in `language` (the active one) and escaped.
+
+    A page's products share a few sets: each is named once per process and
+    language (at most 16,384 sets), not once per card (14 flag tests and a
+    translation per allergen).
+    """
+    return ", ".join(_text(allergen.label) for allergen in Allergen(value).members())
