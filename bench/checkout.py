@@ -283,7 +283,8 @@ def report(vendor: str, raw: list[dict[str, Any]], e2e: dict[str, Any]) -> str:
             h.spread([r.rate for r in runs]),
             h.spread([h.percentile(r.tally.post_ms, 50) for r in runs]),
             h.spread([h.percentile(r.tally.post_ms, 99) for r in runs]),
-            h.spread([h.percentile(r.tally.loop_ms, 99) for r in runs]),
+            # Runs where no whole loop fit in the window (a slow hour) have no figure.
+            h.spread([h.percentile(r.tally.loop_ms, 99) for r in runs if r.tally.loop_ms]),
             f"{sum(r.tally.server_errors for r in runs)} / {sum(r.tally.refused for r in runs)}",
             f"{ratio:.0%}",
             verdict(rate >= TARGET_RATE and post_p99 < TARGET_P99_MS and oversold == 0),
