@@ -165,6 +165,12 @@ class Product(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by the database on every UPDATE of the row, whatever writes it (a
+    # save, an order's conditional UPDATE, a bulk update, raw SQL, another
+    # process): a trigger, catalogue/revision.py. The shop page's cache key reads
+    # (id, revision) instead of every column (interfaces/storefront/shop_page.py).
+    # Never set it: a value written (a stale save) is replaced by the old one + 1.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("product")

@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -101,6 +102,28 @@ def test_a_price_changed_by_a_bulk_update_shows_at_once(client, bakery):
     html = page(client)
     assert "€1.35" in html
     assert "€1.20" not in html
+
+
+def test_a_description_changed_by_raw_sql_shows_at_once(client, bakery):
+    """Outside the ORM altogether (an operator's SQL, another program): the trigger sees it."""
+    product = make_product(bakery, description="Croustillante")
+    assert "Croustillante" in page(client)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE catalogue_product SET description = %s WHERE id = %s",
+            ["Au levain naturel", product.pk],
+        )
+    html = page(client)
+    assert "Au levain naturel" in html
+    assert "Croustillante" not in html
+
+
+def test_page_rows_reads_a_product_as_its_id_and_revision(bakery):
+    product = make_product(bakery, description="Croustillante")
+    Product.objects.filter(pk=product.pk).update(stock=F("stock") - 1)
+    rows, _ = page_rows("rouen", "au-bon-pain", now=timezone.now())
+    assert f"product,{product.pk},1" in {row.replace("'", "") for row in rows}
+    assert not any("Croustillante" in row for row in rows)
 
 
 def test_a_renamed_category_shows_at_once(client, bakery):
