@@ -63,7 +63,26 @@ def test_it_keeps_postgres_connections_alive_and_health_checked():
     )
     assert (config["HOST"], config["PORT"]) == ("db.example", 5433)
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert config["OPTIONS"] == {
+        "options": "-c jit=off",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "false", "0", "no"])
+def test_prepared_off_in_the_url_keeps_django_s_client_side_binding(value):
+    """For a pooler in transaction mode, which cannot keep a connection's prepared statements."""
+    config = database_from_url(f"postgres://localhost/comptoir?prepared={value}")
+
     assert config["OPTIONS"] == {"options": "-c jit=off"}
+
+
+def test_prepared_on_in_the_url_is_the_default():
+    config = database_from_url("postgres://localhost/comptoir?prepared=on")
+
+    assert config["OPTIONS"]["server_side_binding"] is True
+    assert "prepared" not in config["OPTIONS"]
 
 
 def test_it_turns_postgres_jit_off_and_keeps_other_server_options():
@@ -111,3 +130,12 @@ def test_the_test_database_is_configured_like_production():
             assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+            # A statement run a sixth time on a connection is prepared: its plan is kept.
+            query = "SELECT count(*) FROM django_migrations WHERE app = %s"
+            for _ in range(6):
+                cursor.execute(query, ["catalogue"])
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%FROM django_migrations WHERE app = $1%"],
+            )
+            assert cursor.fetchone()[0] == 1
