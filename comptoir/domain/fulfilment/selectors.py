@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from comptoir.core.geo import distance_km
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.errors import (
@@ -50,6 +52,18 @@ KM = Decimal("0.01")
 def _prefetched(shop: Shop, name: str) -> list | None:
     cache = getattr(shop, "_prefetched_objects_cache", {})
     return list(cache[name]) if name in cache else None
+
+
+def load_schedules(shops: Sequence[Shop], *, from_day: date) -> None:
+    """Hours and closures (from `from_day` on) of all `shops` in two queries, for `schedule_for`.
+
+    Without it, each shop's schedule costs two queries of its own.
+    """
+    prefetch_related_objects(
+        list(shops),
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+        Prefetch("closures", queryset=Closure.objects.filter(ends_on__gte=from_day)),
+    )
 
 
 def schedule_for(shop: Shop, *, from_day: date) -> Schedule:

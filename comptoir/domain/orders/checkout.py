@@ -56,7 +56,11 @@ from comptoir.domain.deals.errors import DealNotAvailable
 from comptoir.domain.deals.models import RedeemedVia, Voucher
 from comptoir.domain.deals.online import ShopVouchers, vouchers_for_basket
 from comptoir.domain.deals.services import voucher_redeem, voucher_used_message
-from comptoir.domain.fulfilment.selectors import delivery_quote, delivery_settings_of
+from comptoir.domain.fulfilment.selectors import (
+    delivery_quote,
+    delivery_settings_of,
+    load_schedules,
+)
 from comptoir.domain.fulfilment.services import quota_consume, slot_reserve
 from comptoir.domain.fulfilment.slots import slot_rules
 from comptoir.domain.orders.codes import with_fresh_codes
@@ -496,6 +500,8 @@ def checkout_place(
                 choice = choices[line.product.shop_id]
                 day = choice.slot_starts_at.astimezone(line.product.shop.city.zone).date()
                 quota_consume(product=line.product, day=day, quantity=line.quantity)
+        # Each slot is checked against its shop's hours and closures: read for all at once.
+        load_schedules(shops, from_day=now.astimezone(shops[0].city.zone).date())
         for part in parts:
             slot_reserve(
                 shop=part.shop,

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import formats
@@ -35,6 +35,7 @@ from comptoir.domain.fulfilment.selectors import (
     delivery_quote,
     delivery_settings_of,
     delivery_slots,
+    load_schedules,
     pickup_slots,
 )
 from comptoir.domain.fulfilment.slots import Slot
@@ -51,7 +52,7 @@ from comptoir.domain.orders.errors import (
 from comptoir.domain.orders.models import Fulfilment, Order
 from comptoir.domain.orders.selectors import BasketView, ShopBasket
 from comptoir.domain.orders.totals import Totals, compute_totals
-from comptoir.domain.shops.models import Closure, OpeningHours, Shop
+from comptoir.domain.shops.models import Shop
 from comptoir.domain.shops.selectors import city_for_storefront
 from comptoir.interfaces.storefront.checkout_forms import (
     CheckoutForm,
@@ -244,13 +245,8 @@ def _checked(days: Sequence[SlotDay]) -> SlotOption | None:
 
 def _load_fulfilment_data(shops: Sequence[Shop], today: date) -> None:
     """Hours, closures and delivery rules of every shop of the basket, in four queries."""
-    prefetch_related_objects(
-        list(shops),
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        Prefetch("closures", queryset=Closure.objects.filter(ends_on__gte=today)),
-        "delivery_settings",
-        "delivery_postcodes",
-    )
+    load_schedules(shops, from_day=today)
+    prefetch_related_objects(list(shops), "delivery_settings", "delivery_postcodes")
 
 
 @dataclass(frozen=True, slots=True)

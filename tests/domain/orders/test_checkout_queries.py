@@ -46,3 +46,19 @@ def test_it_sorts_the_lines_and_orders_itself_rather_than_in_sql(scene):
     assert [line.product for line in orders[0].lines.order_by("pk")] == sorted(
         [scene.baguette, scene.croissant], key=lambda product: product.pk
     )
+
+
+def test_it_reads_the_hours_and_closures_of_all_its_shops_at_once(scene):
+    """Each chosen slot is checked against its shop's week: one query per table, not per shop.
+
+    On PostgreSQL each statement is a round trip; the two-shop scene saved two.
+    """
+    with CaptureQueriesContext(connection) as queries:
+        checkout = place(scene)
+
+    def reads(table):
+        return [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+
+    assert checkout.orders.count() == 2
+    assert len(reads("shops_openinghours")) == 1
+    assert len(reads("shops_closure")) == 1
