@@ -59,8 +59,9 @@ def database_from_url(url: str) -> dict[str, Any]:
         # Parameters sent apart from the SQL, and each statement a connection has
         # run five times prepared on its sixth, its plan kept: Django's default
         # (client-side binding, nothing prepared) has PostgreSQL parse and plan
-        # every query anew. The shop page's one query took 1.9 ms to plan and 0.5 to run;
-        # a checkout's statements ~25 % less database time (docs/benchmarks.md).
+        # every query anew. The shop page's one query took 1.9 ms to plan and
+        # 0.5 to run; a checkout's statements take ~25 % less database time
+        # (docs/benchmarks.md).
         # `?prepared=off` in DATABASE_URL turns both off, for a pooler in
         # transaction mode that cannot keep prepared statements (PgBouncer
         # before 1.21, or without max_prepared_statements).
