@@ -5,16 +5,18 @@ storefront/shop_page.py), so a write that left it alone would leave a stale
 page in the cache. The trigger: domain/catalogue/revision.py.
 """
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from comptoir.domain.catalogue import revision
 from comptoir.domain.catalogue.models import Product
-from tests.factories import make_product
+from tests.concurrency import run_together
+from tests.factories import make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,47 @@ def test_migrate_puts_back_a_trigger_a_table_rebuild_lost(shop):
 
 def test_repair_leaves_an_installed_trigger_alone(shop):
     assert revision.repair(connection) is False
+
+
+def _read_then_write_at_once(product: Product, column: str) -> None:
+    """Two writers read `column`, wait for each other, then each write what it read + 1."""
+    read_done = threading.Barrier(2)
+
+    def bump() -> None:
+        seen = Product.objects.values_list(column, flat=True).get(pk=product.pk)
+        read_done.wait()  # both have read the same value
+        with transaction.atomic():
+            Product.objects.filter(pk=product.pk).update(**{column: seen + 1})
+
+    _, errors = run_together([bump, bump])
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_trigger_a_counter_kept_by_the_application_loses_a_change(city):
+    """The control: a plain column bumped read-then-write by two writers at once moves by one."""
+    product = make_product(make_shop(city), position=0)
+    _read_then_write_at_once(product, "position")
+    assert Product.objects.values_list("position", flat=True).get(pk=product.pk) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_once_each_raise_the_revision(city):
+    """The same two writes on `revision`: the database counts from the row it updates."""
+    product = make_product(make_shop(city))
+    _read_then_write_at_once(product, "revision")
+    assert revision_of(product) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_orders_taking_stock_raise_it_once_each(city):
+    product = make_product(make_shop(city), stock=100)
+
+    def take_one() -> None:
+        with transaction.atomic():
+            Product.objects.filter(pk=product.pk, stock__gte=1).update(stock=F("stock") - 1)
+
+    _, errors = run_together([take_one] * 8)
+
+    assert errors == []
+    assert revision_of(product) == 8
