@@ -29,7 +29,10 @@ def _fresh_cache():
     """Each test starts with an empty cache: no page, list or rate count of an earlier test."""
     from django.core.cache import cache
 
+    from comptoir.core.recent import clear_all
+
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 
 #: Stands for the visitor's CSRF token in a cached page. Shop content is
@@ -47,6 +48,8 @@ CSRF_SLOT = "<!--csrf-token-->"
 #: A CSRF field as `{% csrf_token %}` renders it.
 TOKEN_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
 KEY_PREFIX = "page-frame"
+#: The frames this process served last, unpickled (comptoir/core/recent.py).
+RECENT = Recent(size=256)
 #: Where the frames' templates live: base.html, and the storefront's pages and partials.
 TEMPLATE_FOLDERS = (
     Path(__file__).resolve().parents[2] / "templates",
@@ -121,11 +124,17 @@ def framed_response(
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
     language = translation.get_language() or ""
     full_key = f"{KEY_PREFIX}:{templates_version()}:{key}:{language}:{visitor}:{count}:{path}"
-    html = cache.get(full_key)
-    if not isinstance(html, str):
-        values = context() | {"basket_item_count": count}
-        html = TOKEN_FIELD.sub(CSRF_SLOT, render_to_string(template_name, values, request=request))
-        cache.set(full_key, html, max(1, round(timeout)))
+    seconds = max(1, round(timeout))
+    html = RECENT.get(full_key)
+    if html is None:
+        html = cache.get(full_key)
+        if not isinstance(html, str):
+            values = context() | {"basket_item_count": count}
+            html = TOKEN_FIELD.sub(
+                CSRF_SLOT, render_to_string(template_name, values, request=request)
+            )
+            cache.set(full_key, html, seconds)
+        RECENT.put(full_key, html, seconds)
     return HttpResponse(with_visitor_token(html, request))
 
 

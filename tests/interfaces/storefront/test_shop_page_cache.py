@@ -315,3 +315,32 @@ def test_a_new_version_of_the_templates_renders_the_body_again(client, bakery, m
     monkeypatch.setattr(shop_page, "templates_version", lambda: "a-deploy-later")
     assert ">Baguette</a>" in page(client)
     assert shop_page.BODY_TEMPLATE in rendered
+
+
+def test_a_warm_page_is_the_same_object_not_a_copy_from_the_cache(bakery):
+    from comptoir.core.recent import clear_all
+    from comptoir.interfaces.storefront.shop_page import shop_page
+    from comptoir.interfaces.storefront.views import _shop_body_context
+
+    make_product(bakery, name="Baguette")
+    now = timezone.now()
+
+    def load():
+        return shop_page("rouen", "au-bon-pain", now=now, context=_shop_body_context)
+
+    rendered = load()
+    assert load() is rendered
+    # Another process rendered it (a shared cache): the first read unpickles, the next do not.
+    clear_all()
+    from_cache = load()
+    assert from_cache is not rendered
+    assert from_cache.body == rendered.body
+    assert load() is from_cache
+
+
+def test_a_warm_page_reads_nothing_from_the_cache_backend(client, bakery):
+    make_product(bakery, name="Baguette")
+    first = page(client)
+    with mock.patch.object(cache, "get", side_effect=AssertionError("read from the cache")):
+        second = page(client)
+    assert ANY_TOKEN.sub("", first) == ANY_TOKEN.sub("", second)
