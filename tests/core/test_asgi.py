@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from comptoir.config.asgi import build_application
+from comptoir.config.asgi import build_application, default_web_threads
 from comptoir.core.live import EventStream, ServerSentEvent, relay
 
 
@@ -364,3 +364,15 @@ def test_a_sweep_interval_of_zero_turns_the_sweep_off(settings):
 
     assert calls == []
     assert lifespan.sent[-1] == {"type": "lifespan.shutdown.complete"}
+
+
+def test_pages_get_two_threads_on_sqlite_and_four_on_postgresql(monkeypatch):
+    assert default_web_threads("django.db.backends.sqlite3") == 2
+    assert default_web_threads("django.db.backends.postgresql") == 4
+    monkeypatch.delenv("WEB_THREADS", raising=False)
+    assert build_application(sweep_seconds=0).pages.pool.size == default_web_threads()
+
+
+def test_web_threads_overrides_the_default(monkeypatch):
+    monkeypatch.setenv("WEB_THREADS", "3")
+    assert build_application(sweep_seconds=0).pages.pool.size == 3
