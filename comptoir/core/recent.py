@@ -1,18 +1,23 @@
-"""The pages this process served last, kept as objects in front of the cache.
+"""Values kept in this process, the last few, each until its timeout.
 
-Django's per-process cache pickles what it stores, so that no caller can
-change an entry another reads: a warm shop page then unpickled its body and
-its shop (~0.15 ms) and its frame (~0.05 ms) on every request, some 7 % of
-the page (docs/benchmarks.md). A `Recent` keeps the last entries read or
-written as they are, so the next request takes them without a copy.
+Two uses:
 
-That is only safe for values nobody changes (text, frozen dataclasses that
-are only read) under keys that change with what they hold, as the page
-caches' keys do (a digest of the rows and templates, the minute): an entry
-found here is then the one the cache holds, or one it dropped to make room.
-Each entry still ends with its timeout. With a shared cache (Redis) each
-process keeps its own few: nothing here is ever invalid elsewhere, since a
-key never holds two values.
+- the live city rows every storefront request starts from
+  (shops/selectors.py, `city_for_storefront`), a few seconds each;
+- the pages this process served last, as objects in front of the cache.
+  Django's per-process cache pickles what it stores, so that no caller can
+  change an entry another reads: a warm shop page then unpickled its body
+  and its shop (~0.15 ms) and its frame (~0.05 ms) on every request, some
+  7 % of the page (docs/benchmarks.md). Kept here as they are, the next
+  request takes them without a copy.
+
+Every caller gets the same object: keep only values nobody changes (text,
+tuples, frozen dataclasses that are only read). In front of a cache, keep
+them only under keys that change with what they hold, as the page caches'
+keys do (a digest of the rows and templates, the minute): an entry found
+here is then the one the cache holds, or one it dropped to make room. With
+a shared cache (Redis) each process keeps its own few: nothing here is ever
+invalid elsewhere, since a key never holds two values.
 """
 
 from __future__ import annotations

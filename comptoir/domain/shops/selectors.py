@@ -7,9 +7,7 @@ Opening hours and closures are prefetched so that `shops.hours` can say
 from __future__ import annotations
 
 import math
-import time
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -32,6 +30,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
+from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop, Trade
@@ -56,8 +55,8 @@ def live_cities() -> QuerySet[City]:
     return City.objects.filter(is_live=True).order_by("name")
 
 
-#: slug → (monotonic deadline, the live city's column values): see `city_for_storefront`.
-_live_city_rows: dict[str, tuple[float, tuple[Any, ...]]] = {}
+#: slug → the live city's column values, for STOREFRONT_CITY_SECONDS (`city_for_storefront`).
+_live_city_rows = Recent(size=1024)
 _CITY_COLUMNS = tuple(field.attname for field in City._meta.concrete_fields)
 
 
@@ -73,12 +72,12 @@ def city_for_storefront(city_slug: str) -> City:
     seconds = float(settings.STOREFRONT_CITY_SECONDS)
     if seconds > 0:
         kept = _live_city_rows.get(city_slug)
-        if kept is not None and time.monotonic() < kept[0]:
-            return City.from_db(DEFAULT_DB_ALIAS, _CITY_COLUMNS, kept[1])
+        if kept is not None:
+            return City.from_db(DEFAULT_DB_ALIAS, _CITY_COLUMNS, kept)
     city = live_cities().get(slug=city_slug)
     if seconds > 0:
         values = tuple(getattr(city, column) for column in _CITY_COLUMNS)
-        _live_city_rows[city_slug] = (time.monotonic() + seconds, values)
+        _live_city_rows.put(city_slug, values, seconds)
     return city
 
 

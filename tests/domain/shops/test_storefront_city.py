@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.core import recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops import selectors
 from comptoir.domain.shops.selectors import city_for_storefront
@@ -28,7 +29,7 @@ def _kept(settings):
 @pytest.fixture
 def clock(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(recent.time, "monotonic", lambda: now[0])
     return now
 
 
@@ -91,7 +92,7 @@ def test_unknown_and_hidden_cities_are_not_kept(clock):
             city_for_storefront("le-havre")
         with pytest.raises(City.DoesNotExist):
             city_for_storefront("atlantis")
-    assert selectors._live_city_rows == {}
+    assert selectors._live_city_rows.entries == {}
 
 
 def test_zero_seconds_reads_each_time(settings):
