@@ -13,9 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, overload
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Least
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from comptoir.domain.accounts.models import User
@@ -90,23 +88,47 @@ def _check_on_sale(basket: Basket, product: Product) -> None:
         raise ProductNotOnSale(product=product.name)
 
 
-def _add(basket: Basket, product: Product, quantity: int) -> None:
-    """Add `quantity` of `product`, capped at MAX_LINE_QUANTITY in all."""
-    bumped = BasketLine.objects.filter(basket=basket, product=product).update(
-        quantity=Least(F("quantity") + quantity, Value(MAX_LINE_QUANTITY))
+def _add(basket: Basket, product: Product, quantity: int) -> tuple[int, int]:
+    """Add `quantity` of `product`, capped at MAX_LINE_QUANTITY in all: the line's (id, quantity).
+
+    One statement on both databases: an INSERT that, when the basket already
+    holds the product (the one-line-per-product constraint), adds to that
+    line instead, in the database, so two requests adding at once both count.
+    The ORM would need an UPDATE, then an INSERT in a savepoint when the UPDATE
+    touched nothing, a second UPDATE when a concurrent request inserted first,
+    and a re-read: up to six statements, each a round trip on PostgreSQL.
+    """
+    meta, q = BasketLine._meta, connection.ops.quote_name
+    table = q(meta.db_table)
+    pk, city, basket_id, product_id, count, added = (
+        q(meta.get_field(name).column)
+        for name in ("id", "city", "basket", "product", "quantity", "added_at")
     )
-    if bumped:
-        return
-    try:
-        with transaction.atomic():
-            BasketLine.objects.create(
-                city_id=basket.city_id, basket=basket, product=product, quantity=quantity
-            )
-    except IntegrityError:
-        # The same product was added by another request since the UPDATE above.
-        BasketLine.objects.filter(basket=basket, product=product).update(
-            quantity=Least(F("quantity") + quantity, Value(MAX_LINE_QUANTITY))
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"  # SQLite's 2-argument MIN
+    sql = (
+        f"INSERT INTO {table} ({city}, {basket_id}, {product_id}, {count}, {added}) "  # noqa: S608 (names from the model)
+        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({basket_id}, {product_id}) "
+        f"DO UPDATE SET {count} = {least}({table}.{count} + excluded.{count}, %s) "
+        f"RETURNING {pk}, {count}"
+    )
+    added_at = meta.get_field("added_at").get_db_prep_value(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [basket.city_id, basket.pk, product.pk, quantity, added_at, MAX_LINE_QUANTITY]
         )
+        line_id, total = cursor.fetchone()
+    return line_id, total
+
+
+def _line(basket: Basket, product: Product, pk: int, quantity: int) -> BasketLine:
+    """The line `_add` wrote, without reading it back (its `added_at` loads if asked for)."""
+    line = BasketLine.from_db(
+        connection.alias,
+        ["id", "city_id", "basket_id", "product_id", "quantity"],
+        [pk, basket.city_id, basket.pk, product.pk, quantity],
+    )
+    line.basket, line.product = basket, product
+    return line
 
 
 def _check_orderable_now(product: Product, quantity: int) -> None:
@@ -135,8 +157,7 @@ def basket_add(*, basket: Basket, product: Product, quantity: int = 1) -> Basket
     quantity = _check_quantity(quantity, minimum=1)
     _check_on_sale(basket, product)
     _check_orderable_now(product, quantity)
-    _add(basket, product, quantity)
-    return BasketLine.objects.get(basket=basket, product=product)
+    return _line(basket, product, *_add(basket, product, quantity))
 
 
 def basket_set_quantity(*, basket: Basket, product: Product, quantity: int) -> BasketLine | None:
@@ -148,7 +169,7 @@ def basket_set_quantity(*, basket: Basket, product: Product, quantity: int) -> B
     _check_on_sale(basket, product)
     updated = BasketLine.objects.filter(basket=basket, product=product).update(quantity=quantity)
     if not updated:
-        _add(basket, product, quantity)
+        return _line(basket, product, *_add(basket, product, quantity))
     return BasketLine.objects.get(basket=basket, product=product)
 
 

@@ -2,6 +2,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from comptoir.domain.catalogue.models import Product
@@ -76,6 +78,25 @@ def test_it_adds_a_product_and_more_of_it_up_to_ninety_nine(city, shop):
     assert (line.quantity, line.city_id) == (4, city.pk)
     assert basket_add(basket=basket, product=product, quantity=120).quantity == 99
     assert quantities(basket) == {product.pk: 99}
+
+
+def test_adding_writes_the_line_in_one_statement_and_more_keeps_its_place(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    bread, butter = make_product(shop, stock=None), make_product(shop, stock=None)
+
+    with CaptureQueriesContext(connection) as first:
+        line = basket_add(basket=basket, product=bread)
+    basket_add(basket=basket, product=butter)
+    with CaptureQueriesContext(connection) as more:
+        again = basket_add(basket=basket, product=bread, quantity=2)
+
+    # One INSERT … ON CONFLICT each, the new line and more of one already there.
+    assert [len(first), len(more)] == [1, 1]
+    assert (again.pk, again.quantity, again.basket, again.product) == (line.pk, 3, basket, bread)
+    stored = BasketLine.objects.get(pk=line.pk)
+    assert again.added_at == line.added_at == stored.added_at  # read when asked for
+    # More bread is still the first line: the basket keeps the order things were added in.
+    assert [row.product_id for row in basket.lines.all()] == [bread.pk, butter.pk]
 
 
 def test_it_refuses_to_add_more_than_is_left_and_adds_nothing(city, shop):
