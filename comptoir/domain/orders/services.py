@@ -11,6 +11,7 @@ Checkout lives in `checkout.py`; the transition table in `transitions.py`.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Literal, overload
 
 from django.db import IntegrityError, connection, transaction
@@ -88,6 +89,27 @@ def _check_on_sale(basket: Basket, product: Product) -> None:
         raise ProductNotOnSale(product=product.name)
 
 
+_ADDED_AT = next(f for f in BasketLine._meta.concrete_fields if f.name == "added_at")
+
+
+@cache
+def _add_sql(vendor: str) -> str:
+    """`_add`'s statement: params city, basket, product, quantity, added_at, cap."""
+    q = connection.ops.quote_name
+    fields = BasketLine._meta.concrete_fields
+    columns = {field.name: q(field.column) for field in fields if field.column}
+    table, count = q(BasketLine._meta.db_table), columns["quantity"]
+    basket, product = columns["basket"], columns["product"]
+    least = "LEAST" if vendor == "postgresql" else "MIN"  # SQLite's MIN of two is LEAST
+    return (
+        f"INSERT INTO {table} ({columns['city']}, {basket}, {product}, {count}, "  # noqa: S608 (the model's names)
+        f"{columns['added_at']}) VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({basket}, {product}) "
+        f"DO UPDATE SET {count} = {least}({table}.{count} + excluded.{count}, %s) "
+        f"RETURNING {columns['id']}, {count}"
+    )
+
+
 def _add(basket: Basket, product: Product, quantity: int) -> tuple[int, int]:
     """Add `quantity` of `product`, capped at MAX_LINE_QUANTITY in all: the line's (id, quantity).
 
@@ -98,23 +120,11 @@ def _add(basket: Basket, product: Product, quantity: int) -> tuple[int, int]:
     touched nothing, a second UPDATE when a concurrent request inserted first,
     and a re-read: up to six statements, each a round trip on PostgreSQL.
     """
-    meta, q = BasketLine._meta, connection.ops.quote_name
-    table = q(meta.db_table)
-    pk, city, basket_id, product_id, count, added = (
-        q(meta.get_field(name).column)
-        for name in ("id", "city", "basket", "product", "quantity", "added_at")
-    )
-    least = "LEAST" if connection.vendor == "postgresql" else "MIN"  # SQLite's 2-argument MIN
-    sql = (
-        f"INSERT INTO {table} ({city}, {basket_id}, {product_id}, {count}, {added}) "  # noqa: S608 (names from the model)
-        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({basket_id}, {product_id}) "
-        f"DO UPDATE SET {count} = {least}({table}.{count} + excluded.{count}, %s) "
-        f"RETURNING {pk}, {count}"
-    )
-    added_at = meta.get_field("added_at").get_db_prep_value(timezone.now(), connection)
+    added_at = _ADDED_AT.get_db_prep_value(timezone.now(), connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [basket.city_id, basket.pk, product.pk, quantity, added_at, MAX_LINE_QUANTITY]
+            _add_sql(connection.vendor),
+            [basket.city_id, basket.pk, product.pk, quantity, added_at, MAX_LINE_QUANTITY],
         )
         line_id, total = cursor.fetchone()
     return line_id, total
