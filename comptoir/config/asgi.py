@@ -17,6 +17,8 @@ with it.
 Environment:
     WEB_THREADS  threads running Django views per server worker (default: 2
                  on SQLite, 4 on PostgreSQL; `default_web_threads`).
+    WEB_PIN_CORES  0 leaves each granian worker unpinned; by default each
+                 pins itself to one core (comptoir/core/affinity.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from comptoir.config.wsgi import application as wsgi_application
+from comptoir.core.affinity import pin_web_worker
 from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
 from comptoir.core.media import MediaApp
 from comptoir.core.wsgi_bridge import WSGIBridge
@@ -120,11 +124,13 @@ class Router:
         live: LiveApp,
         sweep: PeriodicSweep | None = None,
         media: MediaApp | None = None,
+        on_startup: Callable[[], object] | None = None,
     ) -> None:
         self.pages = pages
         self.live = live
         self.sweep = sweep
         self.media = media
+        self.on_startup = on_startup
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -148,6 +154,8 @@ class Router:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if self.on_startup is not None:
+                    self.on_startup()
                 self.live.stop_streams_on_signals()
                 if self.sweep is not None:
                     self.sweep.start()
@@ -199,8 +207,14 @@ def build_application(
         if media_url.startswith("/")
         else None
     )
+    pin = os.environ.get("WEB_PIN_CORES", "1") != "0"
     return Router(
-        pages=pages, live=LiveApp(), sweep=PeriodicSweep(sweep, interval=interval), media=media
+        pages=pages,
+        live=LiveApp(),
+        sweep=PeriodicSweep(sweep, interval=interval),
+        media=media,
+        # In a granian worker, once its threads exist (comptoir/core/affinity.py).
+        on_startup=partial(pin_web_worker, enabled=pin),
     )
 
 

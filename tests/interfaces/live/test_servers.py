@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -281,3 +282,31 @@ def test_an_escalation_swept_by_one_process_reaches_a_desk_on_another(bus, city)
         "order",
         f'{{"id": {order.pk}, "number": "{order.number}", "state": "placed", "kind": "escalated"}}',
     )
+
+
+def test_each_worker_of_a_server_runs_on_a_core_of_its_own(city):
+    """Two granian workers pin themselves, every thread, to two cores (core/affinity.py)."""
+
+    def cores(pid: int) -> set[frozenset[int]]:
+        """The distinct CPU sets of the threads of `pid`."""
+        return {
+            frozenset(os.sched_getaffinity(int(tid))) for tid in os.listdir(f"/proc/{pid}/task")
+        }
+
+    allowed = frozenset(os.sched_getaffinity(0))
+    with running_server(processes=2) as base_url:
+        main, *workers = server_pids(base_url)
+        pinned = [cores(pid) for pid in workers]
+        main_cores = cores(main)
+    with running_server(processes=2, env={"WEB_PIN_CORES": "0"}) as base_url:
+        _, *workers = server_pids(base_url)
+        unpinned = [cores(pid) for pid in workers]
+
+    assert main_cores == {allowed}  # granian's main process is left alone
+    if len(allowed) >= 2:
+        first, second = sorted(allowed)[:2]
+        assert all(len(threads) == 1 for threads in pinned)  # every thread on the same cores
+        assert sorted(sorted(mask) for threads in pinned for mask in threads) == [[first], [second]]
+    else:  # one core: nothing to spread
+        assert pinned == [{allowed}] * 2
+    assert unpinned == [{allowed}] * 2
