@@ -11,8 +11,9 @@ SQLite and +12 % on PostgreSQL.
 
 Each granian worker pins itself when it starts (the ASGI lifespan, once its
 threads exist; threads started later inherit the core), on the core its
-sibling workers use least, under a file lock so that workers starting
-together take different cores. The task worker, the databases and everything
+sibling workers use least (on a tie, the core the kernel runs it on: an
+idle one), under a file lock so that workers starting together take
+different cores. The task worker, the databases and everything
 else stay where the kernel puts them. Nothing happens outside a granian
 worker (tests, `runserver`, management commands), where the process may use
 one core only, or with `WEB_PIN_CORES=0`.
@@ -42,10 +43,23 @@ def is_granian_worker() -> bool:
     return multiprocessing.current_process().name == GRANIAN_WORKER
 
 
-def choose_core(allowed: Iterable[int], taken: Iterable[int]) -> int:
-    """The core of `allowed` that fewest of `taken` (the siblings' cores) use; lowest on a tie."""
+def choose_core(allowed: Iterable[int], taken: Iterable[int], current: int | None = None) -> int:
+    """The core of `allowed` that fewest of `taken` (the siblings' cores) use.
+
+    On a tie, `current` (where the kernel runs this process now: it chose an
+    idle core, so separate servers on one machine spread too), else the lowest.
+    """
     used = Counter(taken)
-    return min(sorted(allowed), key=lambda core: used[core])
+    return min(sorted(allowed), key=lambda core: (used[core], core != current))
+
+
+def current_core() -> int | None:
+    """The core this process last ran on (field 39 of /proc/self/stat)."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[36])
 
 
 def _parent_of(pid: str) -> int | None:
@@ -88,7 +102,8 @@ def pin_worker_to_a_core(lock_path: Path) -> int | None:
     with lock_path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            core = choose_core(allowed, sibling_cores(os.getppid(), os.getpid()))
+            taken = sibling_cores(os.getppid(), os.getpid())
+            core = choose_core(allowed, taken, current_core())
             pin_process(core)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

@@ -21,13 +21,21 @@ CORES = sorted(os.sched_getaffinity(0))
 SPAWN = multiprocessing.get_context("spawn")
 
 
-def test_a_worker_takes_the_core_its_siblings_use_least_the_lowest_on_a_tie():
+def test_a_worker_takes_the_core_its_siblings_use_least():
     assert choose_core({0, 1}, []) == 0
     assert choose_core({0, 1}, [0]) == 1
     assert choose_core({0, 1, 2, 3}, [0, 1, 3]) == 2
     assert choose_core({0, 1}, [0, 1]) == 0  # more workers than cores: spread evenly
     assert choose_core({0, 1}, [0, 1, 0]) == 1
     assert choose_core({2, 3}, [0, 1]) == 2  # only the cores the process may use
+    # On a tie, the core the kernel runs the process on: separate servers spread too.
+    assert choose_core({0, 1, 2}, [], current=2) == 2
+    assert choose_core({0, 1, 2}, [2], current=2) == 0
+    assert choose_core({0, 1}, [], current=5) == 0  # a core it may not use is no choice
+
+
+def test_the_current_core_is_one_the_process_may_run_on():
+    assert affinity.current_core() in CORES
 
 
 def _naive_pin(start: Any, chosen: Any, done: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -293,14 +294,27 @@ def test_each_worker_of_a_server_runs_on_a_core_of_its_own(city):
             frozenset(os.sched_getaffinity(int(tid))) for tid in os.listdir(f"/proc/{pid}/task")
         }
 
+    def settled(base_url: str, *, pinning: bool) -> list[set[frozenset[int]]]:
+        """Each worker's CPU sets, once both have started (a second at most after /healthz)."""
+        deadline = time.monotonic() + 10
+        while True:
+            _, *workers = server_pids(base_url)
+            found = [cores(pid) for pid in workers]
+            started = not pinning or all(len(min(c, key=len)) == 1 for c in found)
+            if len(found) == 2 and started:
+                return found
+            if time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
     allowed = frozenset(os.sched_getaffinity(0))
     with running_server(processes=2) as base_url:
-        main, *workers = server_pids(base_url)
-        pinned = [cores(pid) for pid in workers]
-        main_cores = cores(main)
+        pinned = settled(base_url, pinning=True)
+        main_cores = cores(server_pids(base_url)[0])
     with running_server(processes=2, env={"WEB_PIN_CORES": "0"}) as base_url:
-        _, *workers = server_pids(base_url)
-        unpinned = [cores(pid) for pid in workers]
+        settled(base_url, pinning=False)
+        time.sleep(1)  # both past their start-up, where they would have pinned themselves
+        unpinned = settled(base_url, pinning=False)
 
     assert main_cores == {allowed}  # granian's main process is left alone
     if len(allowed) >= 2:
