@@ -78,6 +78,7 @@ def base_env(**extra: str) -> dict[str, str]:
             "DATABASE_URL",
             "WEB_WORKERS",
             "WEB_THREADS",
+            "WEB_PIN_CORES",
             "EVENT_BUS",
             "CACHE_BACKEND",
             "DEBUG",
