@@ -88,10 +88,17 @@ class SQLiteBackend:
         )
 
     def shop_ids(self, terms: Sequence[str], *, shops: Subquery, limit: int) -> list[int]:
+        """The best matching shops among `shops`.
+
+        `+f.rowid`, not `f.rowid`: SQLite would otherwise hand the city's
+        shop ids to FTS5 as rowid constraints, and FTS5 then runs the MATCH
+        once per shop (1,600 in the benchmark city: 5–50 ms a search, against
+        0.05–0.5 ms for one MATCH whose rows are then filtered).
+        """
         shops_sql, shops_params = shops
         return _fetch_ids(
             f"""SELECT f.rowid FROM search_shop_fts f
-            WHERE search_shop_fts MATCH %s AND f.rowid IN ({shops_sql})
+            WHERE search_shop_fts MATCH %s AND +f.rowid IN ({shops_sql})
             ORDER BY bm25(search_shop_fts, {SQLITE_SHOP_WEIGHTS}), f.rowid
             LIMIT %s""",
             [self.match(terms), *shops_params, limit],
@@ -109,8 +116,8 @@ class SQLiteBackend:
                         AND p.shop_id IN ({shops_sql})
                 ) OR EXISTS (
                     SELECT 1 FROM search_shop_fts f
-                    WHERE search_shop_fts MATCH %s AND f.rowid IN ({shops_sql})
-                )""",
+                    WHERE search_shop_fts MATCH %s AND +f.rowid IN ({shops_sql})
+                )""",  # +f.rowid: one MATCH, not one per shop (see shop_ids)
                 [match, city_id, *shops_params, match, *shops_params],
             )[0]
         )

@@ -291,3 +291,25 @@ def test_it_ranks_every_name_match_before_matches_elsewhere(city, shop):
         "Pain de campagne",
         "Petit pain",
     ]
+
+
+def test_the_shop_search_runs_one_full_text_match_not_one_per_shop(city, catalogue):
+    """On SQLite the city's shop ids must not reach FTS5 as rowid constraints.
+
+    With `f.rowid IN (…)`, FTS5 ran the MATCH once per shop of the city
+    (docs/benchmarks.md: 5–50 ms a search in the benchmark city, 0.05–0.5 ms
+    with one MATCH). The plan's FTS5 index string says which: "M…" for a
+    match alone, "=M…" for a match per rowid. PostgreSQL has no such plan;
+    there the same search must find the same shop.
+    """
+    with CaptureQueriesContext(connection) as queries:
+        results = search_city(city=city, query="fromagerie")
+    assert [shop.name for shop in results.shops] == ["Fromagerie Dupont"]
+    if connection.vendor != "sqlite":
+        return
+    (sql,) = [q["sql"] for q in queries.captured_queries if "search_shop_fts" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = [row[-1] for row in cursor.fetchall()]
+    fts = [step for step in plan if "VIRTUAL TABLE" in step]
+    assert fts and all("INDEX 0:M" in step for step in fts), plan
