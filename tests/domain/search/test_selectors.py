@@ -312,4 +312,5 @@ def test_the_shop_search_runs_one_full_text_match_not_one_per_shop(city, catalog
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = [row[-1] for row in cursor.fetchall()]
     fts = [step for step in plan if "VIRTUAL TABLE" in step]
-    assert fts and all("INDEX 0:M" in step for step in fts), plan
+    assert fts, plan
+    assert all("INDEX 0:M" in step for step in fts), plan
