@@ -6,8 +6,8 @@ they hand it over at every query and every read or write of a socket. Left to
 the kernel, the threads spread over the cores, and each hand-over wakes a
 thread on another core whose caches hold nothing of the request. Pinned to one
 core, the same worker spent a quarter less CPU per page (docs/benchmarks.md,
-session 13): warm shop pages 588–621 → 700 per second, checkouts +8 % on
-SQLite and +12 % on PostgreSQL.
+session 13): warm shop pages 581–615 → 643–687 per second, checkouts +2–12 %
+on SQLite and +16–24 % on PostgreSQL.
 
 Each granian worker pins itself when it starts (the ASGI lifespan, once its
 threads exist; threads started later inherit the core), on the core its

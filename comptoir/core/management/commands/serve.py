@@ -14,8 +14,9 @@ command exits non-zero: a web server without its worker silently drops e-mails.
 Environment: PORT (default port), WEB_WORKERS (granian processes, default 1),
 WEB_THREADS (Django threads per process, see comptoir/config/asgi.py),
 WEB_PIN_CORES (0: granian's workers are not pinned to a core each,
-comptoir/core/affinity.py), WEB_MAX_CONNECTIONS (requests and live streams open at once per process,
-default 10,000; the open-files limit is raised to the hard limit for them).
+comptoir/core/affinity.py), WEB_MAX_CONNECTIONS (requests and live streams
+open at once per process, default 10,000; the open-files limit is raised to
+the hard limit for them).
 """
 
 from __future__ import annotations
