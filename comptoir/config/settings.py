@@ -124,6 +124,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with the plain widgets (<input>, <textarea>) written in
+# Python: same output, a tenth of the checkout page's time less.
+FORM_RENDERER = "comptoir.interfaces.form_renderer.FormRenderer"
 
 DATABASES = {
     "default": database_from_url(

@@ -82,7 +82,14 @@ def _remember(request: HttpRequest, form: CheckoutForm, checkout: Checkout) -> N
 
 
 def _render(request: HttpRequest, page: CheckoutPage, template: str) -> HttpResponse:
-    return render(request, template, {"city": page.city, "page": page, "form": page.form})
+    context = {
+        "city": page.city,
+        "page": page,
+        "form": page.form,
+        # The header's badge: the basket is loaded already, so no query of its own.
+        "basket_item_count": page.basket.item_count,
+    }
+    return render(request, template, context)
 
 
 @never_cache

@@ -1,15 +1,23 @@
-"""Template filters for customer pages: money, clock times, phone numbers."""
+"""Template filters and tags for customer pages: money, clock times, phone numbers.
+
+The checkout page's repeated parts (its slot pickers, its form fields) are
+written here in one pass each, not by template loops and includes: the page
+is drawn for every order (docs/benchmarks.md, "What this issue's work
+changed").
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Protocol
 
 from django import template
-from django.utils.html import escape
+from django.forms import BoundField
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from comptoir.core.fields import format_phone
 from comptoir.core.money import format_money
@@ -77,3 +85,72 @@ def slot_radios(options: Iterable[_Slot], name: str) -> SafeString:
         for option in options
     )
     return mark_safe(html)  # noqa: S308 # nosec B308 B703 - every value escaped above
+
+
+class _Day(Protocol):
+    @property
+    def label(self) -> str: ...
+    @property
+    def options(self) -> Sequence[_Slot]: ...
+    @property
+    def has_checked(self) -> bool: ...
+
+
+@register.simple_tag
+def slot_days(days: Iterable[_Day], name: str) -> SafeString:
+    """The checkout's days of slots, one folding `<details>` each, open on the chosen slot."""
+    return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped by format_html
+        "\n".join(
+            format_html(
+                '<details class="co-day"{}>\n'
+                '<summary class="co-day__summary">{} <span class="co-day__count">{}</span>'
+                '</summary>\n<div class="co-day__slots">\n{}\n</div>\n</details>',
+                " open" if day.has_checked else "",
+                day.label,
+                ngettext("%(n)s time", "%(n)s times", len(day.options)) % {"n": len(day.options)},
+                slot_radios(day.options, name),
+            )
+            for day in days
+        )
+    )
+
+
+@register.simple_tag
+def checkout_field(field: BoundField, *, required: bool = False) -> SafeString:
+    """One field of the checkout form: label, widget, help and error, tied by ids.
+
+    A field the form does not require is marked "(optional)", unless the page
+    requires it anyway (`required`: the address, once delivery is chosen).
+    """
+    errors = field.errors
+    optional = (
+        ""
+        if field.field.required or required
+        else format_html(' <span class="field__optional">{}</span>', gettext("(optional)"))
+    )
+    parts: list[str] = [
+        format_html(
+            '<div class="field{}">\n<label class="field__label" for="{}">{}{}</label>\n{}\n',
+            " field--invalid" if errors else "",
+            field.auto_id,
+            field.label,
+            optional,
+            field,
+        )
+    ]
+    if field.help_text:
+        parts.append(
+            format_html(
+                '<p class="field__help" id="{}_helptext">{}</p>\n', field.auto_id, field.help_text
+            )
+        )
+    if errors:
+        parts.append(
+            format_html(
+                '<p class="field__error" id="{}_error">{}</p>\n',
+                field.auto_id,
+                " ".join(conditional_escape(str(error)) for error in errors),
+            )
+        )
+    parts.append("</div>")
+    return mark_safe("".join(parts))  # noqa: S308 # nosec B308 B703 - parts escaped above
