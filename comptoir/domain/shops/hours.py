@@ -63,13 +63,26 @@ def merge_ranges(ranges: Iterable[Range]) -> tuple[Range, ...]:
 def build_schedule(
     zone: ZoneInfo, opening_hours: Iterable[OpeningHours], closures: Iterable[Closure]
 ) -> Schedule:
+    return schedule_from_rows(
+        zone,
+        ((hours.weekday, hours.opens, hours.closes) for hours in opening_hours),
+        ((closure.starts_on, closure.ends_on) for closure in closures),
+    )
+
+
+def schedule_from_rows(
+    zone: ZoneInfo,
+    opening_hours: Iterable[tuple[int, time, time]],
+    closures: Iterable[tuple[date, date]],
+) -> Schedule:
+    """The schedule of (weekday, opens, closes) and (starts_on, ends_on) rows, in any order."""
     by_day: list[list[Range]] = [[] for _ in range(7)]
-    for hours in opening_hours:
-        by_day[hours.weekday].append(Range(hours.opens, hours.closes))
+    for weekday, opens, closes in opening_hours:
+        by_day[weekday].append(Range(opens, closes))
     return Schedule(
         zone=zone,
         week=tuple(merge_ranges(day) for day in by_day),
-        closures=tuple((c.starts_on, c.ends_on) for c in closures),
+        closures=tuple((starts_on, ends_on) for starts_on, ends_on in closures),
     )
 
 

@@ -6,7 +6,11 @@ import pytest
 from django.db import transaction
 from django.db.models import Prefetch
 
-from comptoir.domain.fulfilment.selectors import earliest_pickup_slot, pickup_slots
+from comptoir.domain.fulfilment.selectors import (
+    earliest_pickup_slot,
+    load_schedules,
+    pickup_slots,
+)
 from comptoir.domain.fulfilment.services import slot_reserve
 from comptoir.domain.fulfilment.slots import Slot, earliest_ready
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
@@ -303,6 +307,43 @@ def test_with_hours_and_closures_prefetched_it_runs_one_query(shop, django_asser
         slots = pickup_slots(shop=prefetched, products=[], now=TUESDAY_8AM)
 
     assert len(slots) == 7 * (12 + 20)
+
+
+def test_with_schedules_loaded_for_all_shops_it_runs_one_query_per_shop(
+    shop, django_assert_num_queries
+):
+    open_every_day(shop, ("09:00", "12:00"), ("14:00", "19:00"))
+    make_opening_hours(shop, 1, "11:30", "13:00")  # overlaps: merged into 9:00-13:00
+    Closure.objects.create(shop=shop, starts_on=date(2026, 3, 11), ends_on=date(2026, 3, 12))
+    Closure.objects.create(shop=shop, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 2))
+    loaded = Shop.objects.select_related("city").get(pk=shop.pk)
+
+    with django_assert_num_queries(2):
+        load_schedules([loaded], from_day=date(2026, 3, 10))
+    with django_assert_num_queries(1):
+        slots = pickup_slots(shop=loaded, products=[], now=TUESDAY_8AM, days=4)
+
+    # What the shop's own rows give, read without the loaded schedule.
+    assert slots == pickup_slots(shop=shop, products=[], now=TUESDAY_8AM, days=4)
+    days = sorted({s[:10] for s in local_starts(slots)})
+    assert days == ["2026-03-10", "2026-03-13"]
+    assert hhmm(slots)[:2] == ["09:00", "09:15"]
+    assert "12:45" in hhmm(slots)
+    assert "13:00" not in hhmm(slots)
+
+
+def test_schedules_loaded_from_a_later_day_are_not_used_for_an_earlier_one(
+    shop, django_assert_num_queries
+):
+    open_every_day(shop, ("09:00", "09:30"))
+    Closure.objects.create(shop=shop, starts_on=date(2026, 3, 10), ends_on=date(2026, 3, 10))
+    loaded = Shop.objects.select_related("city").get(pk=shop.pk)
+    load_schedules([loaded], from_day=date(2026, 3, 11))  # the closure ends before: not read
+
+    with django_assert_num_queries(3):  # hours and closures again, then the bookings
+        slots = pickup_slots(shop=loaded, products=[], now=TUESDAY_8AM, days=2)
+
+    assert [s[:10] for s in local_starts(slots)] == ["2026-03-11", "2026-03-11"]
 
 
 def test_earliest_ready_is_the_longest_lead_time_after_now(shop):
