@@ -16,7 +16,8 @@
 5. daily quotas (product pk order), then slots (shop pk order);
 6. orders with their lines, totals (`totals.py`, with the discount of the
    customer's best voucher for each shop: `deals/online.py`), codes, payment
-   method (`unpaid`) and first event; each voucher used is redeemed
+   method (`unpaid`) and first event, written for all shops at once (one
+   INSERT each for orders, lines and events); each voucher used is redeemed
    (`voucher_redeem`, a compare-and-set: a till or another order that used it
    first makes this checkout fail with `VoucherChanged`, as does a discount
    that is no longer the one the customer saw);
@@ -294,8 +295,9 @@ def _slot_ends_at(shop: Shop, choice: FulfilmentChoice) -> datetime:
     return choice.slot_starts_at + timedelta(minutes=minutes)
 
 
-def _create_order(
+def _new_order(
     part: _ShopPart,
+    codes: tuple[str, str],
     *,
     checkout: Checkout,
     customer: User | None,
@@ -315,37 +317,63 @@ def _create_order(
             "delivery_latitude": choice.latitude,
             "delivery_longitude": choice.longitude,
         }
+    number, pickup_code = codes
+    return Order(
+        # The city loaded with the basket: the confirmation reads its zone.
+        city=shop.city,
+        shop=shop,
+        checkout=checkout,
+        customer=customer,
+        contact_name=checkout.contact_name,
+        contact_email=checkout.contact_email,
+        contact_phone=checkout.contact_phone,
+        number=number,
+        pickup_code=pickup_code,
+        state=OrderState.PLACED,
+        fulfilment=choice.kind,
+        slot_starts_at=choice.slot_starts_at,
+        slot_ends_at=_slot_ends_at(shop, choice),
+        subtotal=totals.subtotal,
+        discount=totals.discount,
+        voucher_code=part.vouchers.code if totals.discount else "",
+        delivery_fee=totals.delivery_fee,
+        total=totals.total,
+        payment_method=payment_method,
+        placed_at=now,
+        **address,
+    )
 
-    def insert(number: str, pickup_code: str) -> Order:
-        return Order.objects.create(
-            # The city loaded with the basket: the confirmation reads its zone.
-            city=shop.city,
-            shop=shop,
-            checkout=checkout,
-            customer=customer,
-            contact_name=checkout.contact_name,
-            contact_email=checkout.contact_email,
-            contact_phone=checkout.contact_phone,
-            number=number,
-            pickup_code=pickup_code,
-            state=OrderState.PLACED,
-            fulfilment=choice.kind,
-            slot_starts_at=choice.slot_starts_at,
-            slot_ends_at=_slot_ends_at(shop, choice),
-            subtotal=totals.subtotal,
-            discount=totals.discount,
-            voucher_code=part.vouchers.code if totals.discount else "",
-            delivery_fee=totals.delivery_fee,
-            total=totals.total,
-            payment_method=payment_method,
-            placed_at=now,
-            **address,
+
+def _create_orders(
+    parts: Sequence[_ShopPart],
+    *,
+    checkout: Checkout,
+    customer: User | None,
+    payment_method: str,
+    now: datetime,
+) -> list[Order]:
+    """One order per part, with its lines and first event: three INSERTs for any number of shops.
+
+    (One order at a time took five statements per shop, with its savepoint.)
+    """
+
+    def insert(codes: list[tuple[str, str]]) -> list[Order]:
+        return Order.objects.bulk_create(
+            _new_order(
+                part,
+                pair,
+                checkout=checkout,
+                customer=customer,
+                payment_method=payment_method,
+                now=now,
+            )
+            for part, pair in zip(parts, codes, strict=True)
         )
 
-    order = with_fresh_codes(insert)
+    orders = with_fresh_codes(len(parts), insert)
     OrderLine.objects.bulk_create(
         OrderLine(
-            city_id=shop.city_id,
+            city_id=part.shop.city_id,
             order=order,
             product=line.product,
             product_name=line.product.name,
@@ -356,19 +384,23 @@ def _create_order(
             line_total=amount,
             discount=off,
         )
+        for order, part in zip(orders, parts, strict=True)
         for line, amount, off in zip(
-            part.lines, totals.line_totals, totals.line_discounts, strict=True
+            part.lines, part.totals.line_totals, part.totals.line_discounts, strict=True
         )
     )
-    OrderEvent.objects.create(
-        city_id=shop.city_id,
-        order=order,
-        from_state="",
-        to_state=OrderState.PLACED,
-        actor=customer,
-        at=now,
+    OrderEvent.objects.bulk_create(
+        OrderEvent(
+            city_id=order.city_id,
+            order=order,
+            from_state="",
+            to_state=OrderState.PLACED,
+            actor=customer,
+            at=now,
+        )
+        for order in orders
     )
-    return order
+    return orders
 
 
 def _redeem(part: _ShopPart, order: Order, *, customer: User | None, now: datetime) -> None:
@@ -511,13 +543,11 @@ def checkout_place(
                 now=now,
             )
 
-        orders = []
-        for part in parts:
-            order = _create_order(
-                part, checkout=checkout, customer=customer, payment_method=payment.code, now=now
-            )
+        orders = _create_orders(
+            parts, checkout=checkout, customer=customer, payment_method=payment.code, now=now
+        )
+        for part, order in zip(parts, orders, strict=True):
             _redeem(part, order, customer=customer, now=now)
-            orders.append(order)
         for order in orders:
             if order.shop.auto_accept:
                 order_accept_automatically(order=order, now=now)

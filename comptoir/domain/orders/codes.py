@@ -32,12 +32,17 @@ def new_order_number() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def with_fresh_codes[T](insert: Callable[[str, str], T]) -> T:
-    """Call `insert(number, pickup_code)` in a savepoint, drawing new codes on a collision."""
+def with_fresh_codes[T](count: int, insert: Callable[[list[tuple[str, str]]], T]) -> T:
+    """Call `insert([(number, pickup_code), …])` with `count` pairs in a savepoint.
+
+    On a collision (the rollback of the savepoint undoes the whole insert),
+    every pair is drawn again.
+    """
     for attempt in range(ATTEMPTS):
+        codes = [(new_order_number(), new_pickup_code()) for _ in range(count)]
         try:
             with transaction.atomic():
-                return insert(new_order_number(), new_pickup_code())
+                return insert(codes)
         except IntegrityError:
             if attempt + 1 == ATTEMPTS:
                 raise

@@ -84,6 +84,21 @@ def assert_nothing_placed(scene, *, basket_lines=3):
     assert BasketLine.objects.filter(basket=scene.basket).count() == basket_lines
 
 
+def test_a_collision_of_order_numbers_draws_every_orders_codes_again(scene, monkeypatch):
+    from comptoir.domain.orders import codes
+
+    drawn = iter(["ABCD-EFGH", "ABCD-EFGH", "ABCD-EFGJ", "ABCD-EFGK"])
+    monkeypatch.setattr(codes, "new_order_number", lambda: next(drawn))
+
+    checkout = place(scene)
+
+    numbers = sorted(checkout.orders.values_list("number", flat=True))
+    assert numbers == ["ABCD-EFGJ", "ABCD-EFGK"]
+    assert next(drawn, None) is None  # the first pair collided; the second was used
+    assert OrderLine.objects.filter(order__checkout=checkout).count() == 3
+    assert OrderEvent.objects.filter(order__checkout=checkout).count() == 2
+
+
 def test_it_places_one_order_per_shop_with_lines_totals_codes_and_events(
     scene, django_capture_on_commit_callbacks, mailoutbox
 ):

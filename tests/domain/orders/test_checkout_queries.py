@@ -62,3 +62,23 @@ def test_it_reads_the_hours_and_closures_of_all_its_shops_at_once(scene):
     assert checkout.orders.count() == 2
     assert len(reads("shops_openinghours")) == 1
     assert len(reads("shops_closure")) == 1
+
+
+def test_it_writes_all_shops_orders_lines_and_events_in_one_insert_each(scene):
+    """Two shops, two orders: one INSERT per table, not one (and a savepoint) per order."""
+    with CaptureQueriesContext(connection) as queries:
+        checkout = place(scene)
+
+    def inserts(table):
+        return [q["sql"] for q in queries.captured_queries if f'INSERT INTO "{table}"' in q["sql"]]
+
+    orders = list(checkout.orders.order_by("pk"))
+    assert len(orders) == 2
+    assert len(inserts("orders_order")) == 1
+    assert len(inserts("orders_orderline")) == 1
+    assert len(inserts("orders_orderevent")) == 1
+    assert {order.shop_id: order.lines.count() for order in orders} == {
+        scene.bakery.pk: 2,
+        scene.cheese.pk: 1,
+    }
+    assert [order.events.count() for order in orders] == [1, 1]
