@@ -5,12 +5,13 @@ to run inside the checkout's (or the cancellation's) transaction, so that the
 booking and the order commit or roll back together; they refuse to run
 outside `transaction.atomic`.
 
-The guard is one conditional UPDATE (`booked = booked + 1 WHERE booked <
-capacity`): the database applies it to the row under its own row lock, so two
-checkouts can never both take the last place. The first booking of a slot
-inserts its row; when two checkouts race to insert it, the unique constraint
-refuses the second, which then retries the conditional UPDATE on the row the
-first one committed. See docs/fulfilment.md.
+The guard is one statement, an upsert with a condition (`INSERT … ON
+CONFLICT (shop, kind, starts_at) DO UPDATE SET booked = booked + 1 WHERE
+booked + 1 <= capacity`, core/inserts.py): the database applies it to the
+row under its own row lock, so two checkouts can never both take the last
+place. The first booking of a slot inserts its row; when two checkouts race
+to insert it, the second waits for the first, then adds to the row the first
+one committed. See docs/fulfilment.md.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from comptoir.core.errors import full_clean_or_raise
+from comptoir.core.inserts import insert_or_add
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.errors import QuotaExceeded, SlotFull, SlotUnavailable
 from comptoir.domain.fulfilment.models import (
@@ -37,9 +39,6 @@ from comptoir.domain.fulfilment.models import (
 from comptoir.domain.fulfilment.selectors import offered_slot_times
 from comptoir.domain.fulfilment.slots import DEFAULT_DAYS
 from comptoir.domain.shops.models import Shop
-
-# A lost insert race is retried once: the row then exists for good.
-BUMP_ATTEMPTS = 2
 
 
 def require_atomic(what: str) -> None:
@@ -61,21 +60,12 @@ def _bump(
 ) -> bool:
     """Add `amount` to `field` of the row at `key` if it stays ≤ `limit`; True when done.
 
-    Writes nothing when refused.
+    One statement (`insert_or_add`): the row is created at its first use, and
+    the database settles two transactions creating it at once. Writes
+    nothing when refused.
     """
-    rows = model._default_manager.filter(**key)
-    for _ in range(BUMP_ATTEMPTS):
-        if rows.filter(**{f"{field}__lte": limit - amount}).update(**{field: F(field) + amount}):
-            return True
-        if amount > limit or rows.exists():
-            return False
-        try:
-            with transaction.atomic():
-                model._default_manager.create(**key, **create, **{field: amount})
-        except IntegrityError:
-            continue  # another transaction created the row first: retry the UPDATE on it
-        return True
-    return False
+    row = model(**key, **create, **{field: amount})
+    return insert_or_add(row, key=list(key), field=field, limit=limit)
 
 
 def slot_reserve(

@@ -43,12 +43,13 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail.utils import DNS_NAME
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from comptoir.core.inserts import insert_unless_taken
 from comptoir.core.tasks import build_email, enqueue_after_commit
 from comptoir.domain.notifications.models import OutboundEmail
 
@@ -171,27 +172,26 @@ def email_send_after_commit(
     if render is not None and render.renderer not in _RENDERERS:
         raise ValueError(f"No e-mail renderer is named {render.renderer!r}.")
     now = timezone.now()
-    try:
-        # A savepoint: a known key must not break the caller's transaction.
-        with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                key=key,
-                to=to,
-                from_email=from_email,
-                subject=subject,
-                body=body,
-                html=html,
-                inline_images=inline_images or {},
-                headers=headers or {},
-                render={"renderer": render.renderer, "args": dict(render.args)} if render else {},
-                created_at=now,
-                available_at=now,
-                enqueued_at=now,
-            )
-    except IntegrityError:
+    email = OutboundEmail(
+        key=key,
+        to=to,
+        from_email=from_email,
+        subject=subject,
+        body=body,
+        html=html,
+        inline_images=inline_images or {},
+        headers=headers or {},
+        render={"renderer": render.renderer, "args": dict(render.args)} if render else {},
+        created_at=now,
+        available_at=now,
+        enqueued_at=now,
+    )
+    # One statement, no savepoint: a known key inserts nothing and does not
+    # break the caller's transaction.
+    if not insert_unless_taken(email, key=["key"]):
         existing = OutboundEmail.objects.filter(key=key).first()
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - a taken key is a committed row
+            raise IntegrityError(f"e-mail key {key!r} taken, but no e-mail has it")
         return existing
     enqueue_after_commit(send_outbound_email_task, email_id=email.pk)
     return email

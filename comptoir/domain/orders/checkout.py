@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.fields import normalize_phone
+from comptoir.core.inserts import insert_unless_taken
 from comptoir.core.money import format_money
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
@@ -466,14 +467,11 @@ def checkout_place(
             contact_phone=contact.phone,
             created_at=now,
         )
-        try:
-            with transaction.atomic():
-                checkout.save(force_insert=True)
-        except IntegrityError:
+        if not insert_unless_taken(checkout, key=["token"]):
             # The same token was placed by a concurrent request that committed first.
             replayed = _replayed(token, basket, customer)
-            if replayed is None:
-                raise
+            if replayed is None:  # pragma: no cover - a taken key is a committed row
+                raise IntegrityError(f"checkout token {token!r} taken, but no checkout has it")
             return replayed
 
         # By shop, then product (the lock order), sorted here rather than by the

@@ -8,7 +8,7 @@ apart it shows on both databases.
 
 The control writes with a plain increment after its own check and oversells.
 The real services, run from the same interleaving, check and write in one
-conditional UPDATE under the row lock: exactly the capacity is sold.
+conditional upsert under the row lock: exactly the capacity is sold.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.domain.fulfilment.errors import QuotaExceeded, SlotFull, SlotUnavailable
 from comptoir.domain.fulfilment.models import DailyQuotaUsage, SlotBooking
@@ -51,6 +52,21 @@ def test_it_books_a_place_in_an_offered_slot(open_shop):
 
     assert booked() == [("collect", "2026-03-10 08:00", 2)]
     assert SlotBooking.objects.get().city_id == open_shop.city_id
+
+
+def test_a_slots_first_booking_and_a_quotas_first_use_are_one_write_each(open_shop):
+    """Before, the ORM wrote a first booking in five statements: UPDATE, exists, savepoint…"""
+    cake = make_product(open_shop, daily_quota=3)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        slot_reserve(shop=open_shop, kind="collect", starts_at=NINE, now=NOW)
+        quota_consume(product=cake, day=CHRISTMAS_EVE, quantity=2)
+
+    writes = [
+        q["sql"].split()[0] for q in queries.captured_queries if not q["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT", "INSERT"]
+    assert booked() == [("collect", "2026-03-10 08:00", 1)]
+    assert DailyQuotaUsage.objects.get().used == 2
 
 
 def test_pickup_and_delivery_slots_are_counted_apart(open_shop):

@@ -270,6 +270,33 @@ def test_it_returns_the_same_checkout_when_the_token_comes_again(
     assert len(mailoutbox) == 1
 
 
+def test_a_token_placed_between_the_first_look_and_the_insert_returns_that_checkout(
+    scene, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    """A concurrent request committed the token after this one looked for it."""
+    from comptoir.domain.orders import checkout as module
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = place(scene)
+    looked = []
+    real = module._replayed
+
+    def first_look_misses(token, basket, customer):
+        looked.append(token)
+        return None if len(looked) == 1 else real(token, basket, customer)
+
+    monkeypatch.setattr(module, "_replayed", first_look_misses)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = place(scene, expected={})
+
+    assert looked == ["tok-1", "tok-1"]  # before the transaction, then on the taken key
+    assert again == first
+    assert Checkout.objects.count() == 1
+    assert Order.objects.count() == 2
+    assert stocks(scene.baguette, scene.croissant, scene.comte) == [8, 3, 2]
+    assert len(mailoutbox) == 1
+
+
 def test_it_refuses_a_token_of_another_customer(scene):
     place(scene)
     other = make_user()

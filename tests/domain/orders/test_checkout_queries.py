@@ -1,5 +1,8 @@
-"""What `checkout_place` reads inside its transaction (on SQLite, under the write lock)."""
+"""What `checkout_place` reads and writes in its transaction (on SQLite, under the write lock)."""
 
+import itertools
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -82,3 +85,25 @@ def test_it_writes_all_shops_orders_lines_and_events_in_one_insert_each(scene):
         scene.cheese.pk: 1,
     }
     assert [order.events.count() for order in orders] == [1, 1]
+
+
+@pytest.mark.django_db(transaction=True)  # checkout_place's transaction is the real one
+def test_its_token_and_its_e_mail_are_written_without_a_savepoint(scene):
+    """A savepoint around an INSERT is two more statements: on PostgreSQL, round trips.
+
+    Both rows are written with ON CONFLICT DO NOTHING instead, so a known
+    token or e-mail key inserts nothing without breaking the transaction.
+    """
+    with CaptureQueriesContext(connection) as queries:
+        place(scene)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    written = {}
+    for before, sql in itertools.pairwise(statements):
+        for table in ("orders_checkout", "notifications_outboundemail"):
+            if sql.startswith(f'INSERT INTO "{table}"'):
+                written[table] = (before.startswith("SAVEPOINT"), "ON CONFLICT" in sql)
+    assert written == {
+        "orders_checkout": (False, True),
+        "notifications_outboundemail": (False, True),
+    }
