@@ -93,37 +93,45 @@ _ADDED_AT = next(f for f in BasketLine._meta.concrete_fields if f.name == "added
 
 
 @cache
-def _add_sql(vendor: str) -> str:
-    """`_add`'s statement: params city, basket, product, quantity, added_at, cap."""
+def _upsert_sql(vendor: str, *, adding: bool) -> str:
+    """`_add`'s statement: params city, basket, product, quantity, added_at, cap.
+
+    `adding`: a line already there gets the quantity on top of its own;
+    otherwise the quantity replaces its own. Either way it keeps its place.
+    """
     q = connection.ops.quote_name
     fields = BasketLine._meta.concrete_fields
     columns = {field.name: q(field.column) for field in fields if field.column}
     table, count = q(BasketLine._meta.db_table), columns["quantity"]
     basket, product = columns["basket"], columns["product"]
     least = "LEAST" if vendor == "postgresql" else "MIN"  # SQLite's MIN of two is LEAST
+    quantity = f"{table}.{count} + excluded.{count}" if adding else f"excluded.{count}"
     return (
         f"INSERT INTO {table} ({columns['city']}, {basket}, {product}, {count}, "  # noqa: S608 (the model's names)
         f"{columns['added_at']}) VALUES (%s, %s, %s, %s, %s) "
         f"ON CONFLICT ({basket}, {product}) "
-        f"DO UPDATE SET {count} = {least}({table}.{count} + excluded.{count}, %s) "
+        f"DO UPDATE SET {count} = {least}({quantity}, %s) "
         f"RETURNING {columns['id']}, {count}"
     )
 
 
-def _add(basket: Basket, product: Product, quantity: int) -> tuple[int, int]:
+def _add(
+    basket: Basket, product: Product, quantity: int, *, adding: bool = True
+) -> tuple[int, int]:
     """Add `quantity` of `product`, capped at MAX_LINE_QUANTITY in all: the line's (id, quantity).
 
     One statement on both databases: an INSERT that, when the basket already
     holds the product (the one-line-per-product constraint), adds to that
-    line instead, in the database, so two requests adding at once both count.
-    The ORM would need an UPDATE, then an INSERT in a savepoint when the UPDATE
-    touched nothing, a second UPDATE when a concurrent request inserted first,
-    and a re-read: up to six statements, each a round trip on PostgreSQL.
+    line instead (or, not `adding`, sets its quantity), in the database, so
+    two requests adding at once both count. The ORM would need an UPDATE,
+    then an INSERT in a savepoint when the UPDATE touched nothing, a second
+    UPDATE when a concurrent request inserted first, and a re-read: up to six
+    statements, each a round trip on PostgreSQL.
     """
     added_at = _ADDED_AT.get_db_prep_value(timezone.now(), connection)
     with connection.cursor() as cursor:
         cursor.execute(
-            _add_sql(connection.vendor),
+            _upsert_sql(connection.vendor, adding=adding),
             [basket.city_id, basket.pk, product.pk, quantity, added_at, MAX_LINE_QUANTITY],
         )
         line_id, total = cursor.fetchone()
@@ -177,10 +185,7 @@ def basket_set_quantity(*, basket: Basket, product: Product, quantity: int) -> B
         basket_remove(basket=basket, product=product)
         return None
     _check_on_sale(basket, product)
-    updated = BasketLine.objects.filter(basket=basket, product=product).update(quantity=quantity)
-    if not updated:
-        return _line(basket, product, *_add(basket, product, quantity))
-    return BasketLine.objects.get(basket=basket, product=product)
+    return _line(basket, product, *_add(basket, product, quantity, adding=False))
 
 
 def basket_remove(*, basket: Basket, product: Product) -> None:

@@ -191,6 +191,28 @@ def test_it_sets_a_quantity_and_zero_removes_the_line(city, shop):
     assert quantities(basket) == {cake.pk: 99}
 
 
+def test_setting_a_quantity_is_one_statement_and_the_line_keeps_its_place(city, shop):
+    basket = basket_for(city=city, user=make_user(), create=True)
+    bread, butter, jam = (make_product(shop, stock=None) for _ in range(3))
+    line = basket_add(basket=basket, product=bread, quantity=5)
+    basket_add(basket=basket, product=butter)
+
+    with CaptureQueriesContext(connection) as fewer:
+        changed = basket_set_quantity(basket=basket, product=bread, quantity=2)
+    with CaptureQueriesContext(connection) as new:
+        added = basket_set_quantity(basket=basket, product=jam, quantity=3)
+
+    # One INSERT … ON CONFLICT each: the quantity replaced, or the line made.
+    assert [len(fewer), len(new)] == [1, 1]
+    assert changed is not None
+    assert added is not None
+    assert (changed.pk, changed.quantity, changed.product) == (line.pk, 2, bread)
+    assert (added.quantity, added.product) == (3, jam)
+    assert BasketLine.objects.get(pk=line.pk).added_at == line.added_at
+    assert [row.product_id for row in basket.lines.all()] == [bread.pk, butter.pk, jam.pk]
+    assert quantities(basket) == {bread.pk: 2, butter.pk: 1, jam.pk: 3}
+
+
 def test_it_refuses_a_negative_quantity_and_changes_nothing(city, shop):
     basket = basket_for(city=city, user=make_user(), create=True)
     bread = make_product(shop)
