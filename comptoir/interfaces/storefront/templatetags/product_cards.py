@@ -67,11 +67,7 @@ def product_cards(context: Context, products: Iterable[Product]) -> SafeString:
         is_sold_out = product.is_sold_out
         name = _text(product.name)
         out.append(f'<li class="product{" product--sold-out" if is_sold_out else ""}">')
-        if product.photo:
-            out.append(
-                f'<img class="product__photo" src="{_text(product.photo.url)}" alt="" '
-                'width="160" height="160" loading="lazy" decoding="async">'
-            )
+        out.append(photo_img(product))
         out.append(
             '<div class="product__body">'
             f'<h4 class="product__name"><a class="product__link" '
@@ -93,6 +89,16 @@ def product_cards(context: Context, products: Iterable[Product]) -> SafeString:
             )
         out.append("</li>")
     return mark_safe("".join(out))  # noqa: S308 # nosec B308 B703 - every value escaped above
+
+
+def photo_img(product: Product) -> str:
+    """The card's photo, lazily loaded, or nothing for a product without one."""
+    if not product.photo:
+        return ""
+    return (
+        f'<img class="product__photo" src="{_text(product.photo.url)}" alt="" '
+        'width="160" height="160" loading="lazy" decoding="async">'
+    )
 
 
 def price_line(product: Product, currency: str, sold_out_today: str, sold_out: str) -> str:
@@ -200,11 +206,7 @@ def search_hits(context: Context, hits: Iterable[_Hit]) -> SafeString:
         out.append(
             f'<li class="product search-hit{" product--sold-out" if product.is_sold_out else ""}">'
         )
-        if product.photo:
-            out.append(
-                f'<img class="product__photo" src="{_text(product.photo.url)}" alt="" '
-                'width="160" height="160" loading="lazy" decoding="async">'
-            )
+        out.append(photo_img(product))
         out.append(
             '<div class="product__body">'
             '<h3 class="product__name"><a class="search-hit__link" '
