@@ -43,7 +43,13 @@ from comptoir.domain.fulfilment.slots import (
     slot_times,
     slots_with_remaining,
 )
-from comptoir.domain.shops.hours import Schedule, build_schedule, schedule_from_rows
+from comptoir.domain.shops.hours import (
+    Schedule,
+    build_schedule,
+    loaded_schedule,
+    remember_schedule,
+    schedule_from_rows,
+)
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
 
 KM = Decimal("0.01")
@@ -52,10 +58,6 @@ KM = Decimal("0.01")
 def _prefetched(shop: Shop, name: str) -> list | None:
     cache = getattr(shop, "_prefetched_objects_cache", {})
     return list(cache[name]) if name in cache else None
-
-
-#: Where `load_schedules` leaves a shop's schedule: (the day its closures start from, schedule).
-_LOADED_SCHEDULE = "_loaded_schedule"
 
 
 def load_schedules(shops: Sequence[Shop], *, from_day: date) -> None:
@@ -84,7 +86,7 @@ def load_schedules(shops: Sequence[Shop], *, from_day: date) -> None:
         closures[shop_id].append((starts_on, ends_on))
     for shop in shops:
         schedule = schedule_from_rows(shop.city.zone, hours[shop.pk], closures[shop.pk])
-        setattr(shop, _LOADED_SCHEDULE, (from_day, schedule))
+        remember_schedule(shop, schedule, from_day=from_day)
 
 
 def schedule_for(shop: Shop, *, from_day: date) -> Schedule:
@@ -93,7 +95,7 @@ def schedule_for(shop: Shop, *, from_day: date) -> Schedule:
     The schedule `load_schedules` built when it read closures from that day
     or earlier; else the prefetched lists when present; else two queries.
     """
-    loaded: tuple[date, Schedule] | None = getattr(shop, _LOADED_SCHEDULE, None)
+    loaded = loaded_schedule(shop)
     if loaded is not None and loaded[0] <= from_day:
         return loaded[1]
     hours = _prefetched(shop, "opening_hours")

@@ -1,8 +1,9 @@
 """When a shop is open: pure functions over its already-fetched hours and closures.
 
-Nothing here queries the database. Callers pass a shop whose `opening_hours`
-and `closures` were prefetched (see `shops.selectors`) and whose `city` is
-loaded; the functions read those lists and the city's time zone.
+Nothing here queries the database. Callers pass a shop whose schedule was
+loaded (`shops.selectors.load_schedule`, kept by `remember_schedule`), or
+whose `opening_hours` and `closures` were prefetched, and whose `city` is
+loaded; the functions read those and the city's time zone.
 
 Moments go in as aware datetimes (any zone, usually UTC) and come out in the
 city's zone. Weekly hours are wall-clock times, so comparing them with the
@@ -86,8 +87,29 @@ def schedule_from_rows(
     )
 
 
+#: Where a selector leaves a shop's schedule, built once from its rows:
+#: (the day its closures were read from, the schedule).
+LOADED_SCHEDULE = "_loaded_schedule"
+
+
+def remember_schedule(shop: Shop, schedule: Schedule, *, from_day: date) -> None:
+    """Keep `schedule` (closures read from `from_day` on) on the shop, for `schedule_of`."""
+    setattr(shop, LOADED_SCHEDULE, (from_day, schedule))
+
+
+def loaded_schedule(shop: Shop) -> tuple[date, Schedule] | None:
+    """What `remember_schedule` kept on the shop, if anything."""
+    loaded: tuple[date, Schedule] | None = getattr(shop, LOADED_SCHEDULE, None)
+    return loaded
+
+
 def schedule_of(shop: Shop) -> Schedule:
-    """The schedule of a shop whose hours, closures and city are already loaded."""
+    """The schedule of a shop whose schedule was loaded (`shops.selectors.load_schedule`),
+    or whose hours, closures and city are (prefetched).
+    """
+    loaded = loaded_schedule(shop)
+    if loaded is not None:
+        return loaded[1]
     return build_schedule(shop.city.zone, shop.opening_hours.all(), shop.closures.all())
 
 

@@ -89,6 +89,32 @@ def test_a_shop_page_lists_its_deals_ending_soonest_first_sorted_without_sql(liv
     assert [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]] == []
 
 
+def test_a_shop_page_reads_its_deals_alone_and_gives_them_its_shop_and_city(live_city, shop):
+    """The page's shop and city are set on each deal, not joined and selected again."""
+    make_deal(shop, title="tonight")
+
+    with CaptureQueriesContext(connection) as queries:
+        (deal,) = deals_of_shop_for_customers(shop, now=NOW)
+        assert (deal.shop, deal.city) == (shop, live_city)
+        assert deal.shop.city.is_live
+
+    (query,) = queries.captured_queries
+    assert "JOIN" not in query["sql"]
+    assert "shops_shop" not in query["sql"]
+    assert "cities_city" not in query["sql"]
+
+
+def test_an_unpublished_shop_or_a_city_not_live_shows_no_deal_and_asks_nothing(live_city, shop):
+    make_deal(shop, title="galettes")
+    shop.is_active = False
+    with CaptureQueriesContext(connection) as queries:
+        assert deals_of_shop_for_customers(shop, now=NOW) == []
+    shop.is_active, shop.city.is_live = True, False
+    with CaptureQueriesContext(connection) as more:
+        assert deals_of_shop_for_customers(shop, now=NOW) == []
+    assert queries.captured_queries == more.captured_queries == []
+
+
 def test_by_trade_and_open_now_in_city_time(live_city, shop):
     florist = make_shop(live_city, trade=Trade.FLORIST)
     # NOW is Saturday 10:00 in Rouen: the bakery opens at 7:00, the florist at 14:00.

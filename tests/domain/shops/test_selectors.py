@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from comptoir.domain.cities.models import City
+from comptoir.domain.shops.hours import loaded_schedule, schedule_of
 from comptoir.domain.shops.models import Closure, Shop, Trade
 from comptoir.domain.shops.selectors import (
     city_for_storefront,
@@ -107,7 +108,20 @@ def test_it_loads_a_shop_with_hours_and_upcoming_closures_in_three_queries(
     later = Closure.objects.create(shop=shop, starts_on=date(2026, 8, 1), ends_on=date(2026, 8, 20))
     with django_assert_num_queries(3):
         loaded = shop_for_storefront("rouen", "au-bon-pain", now=NOW)
-        assert [h.weekday for h in loaded.opening_hours.all()] == [1, 2]
+        # The hours as the schedule built once (hours.remember_schedule)…
+        schedule = schedule_of(loaded)
+        assert [bool(day) for day in schedule.week] == [
+            False,
+            True,
+            True,
+            False,
+            False,
+            False,
+            False,
+        ]
+        assert schedule.closures == ((later.starts_on, later.ends_on),)
+        assert loaded_schedule(loaded) == (date(2026, 6, 9), schedule)
+        # … the closures as rows too (the shop page lists their reasons).
         assert list(loaded.closures.all()) == [later]
         assert loaded.city.name == "Rouen"
 

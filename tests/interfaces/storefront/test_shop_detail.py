@@ -220,9 +220,10 @@ def test_it_renders_in_a_fixed_number_of_queries(
             bakery, category=categories[i % 3] if i % 5 else None, allergens=Allergen.GLUTEN
         )
     # The rows the body is built from (shop_page.page_rows); then, to render
-    # it: the shop with its city, hours, closures, products; the pickup bookings
-    # of the next 7 days (hours and closures already loaded); its deals.
-    with django_assert_num_queries(7):
+    # it: the shop with its city, hours, closures, categories, products; the
+    # pickup bookings of the next 7 days (hours and closures already loaded);
+    # its deals.
+    with django_assert_num_queries(8):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('<li class="product') == product_count
     assert 'class="facts__next"' in response.content.decode()
@@ -242,9 +243,9 @@ def test_it_renders_a_delivering_shop_in_a_fixed_number_of_queries(
     make_opening_hours(bakery, 1, "07:30", "13:00")
     for _ in range(product_count):
         make_product(bakery)
-    # The seven above, its delivery postcodes, and for the next delivery slot:
+    # The eight above, its delivery postcodes, and for the next delivery slot:
     # delivery settings, bookings.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/rouen/au-bon-pain/")
     assert response.content.decode().count('class="facts__next"') == 2
     with django_assert_num_queries(1):
