@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from itertools import groupby
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db import connection
+from django.db.models import Field, Model, Prefetch, QuerySet
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
@@ -170,13 +172,44 @@ def order_for_customer(user: User, number: str) -> Order | None:
 def basket_item_count(*, city_id: int, user: User | None, session_key: str | None) -> int:
     """How many items a customer's (or an anonymous session's) basket in a city holds.
 
-    One query; none for a visitor without a basket session (`session_key` None).
+    One statement; none for a visitor without a basket session (`session_key`
+    None). Every storefront page asks it for the header's badge, cached page
+    or not: written as SQL, not built by the ORM (201 → 11 µs on SQLite,
+    331 → 81 µs on PostgreSQL in one process; docs/benchmarks.md, "Session 15").
     """
+    params: list[int | str]
     if user is not None:
-        lines = BasketLine.objects.filter(basket__user=user)
+        sql, params = _item_count_sql(anonymous=False), [city_id, user.pk]
     elif session_key:
-        lines = BasketLine.objects.filter(basket__user=None, basket__session_key=session_key)
+        sql, params = _item_count_sql(anonymous=True), [city_id, session_key]
     else:
         return 0
-    total = lines.filter(basket__city_id=city_id).aggregate(items=Sum("quantity"))["items"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (total,) = cursor.fetchone()
     return int(total or 0)
+
+
+@cache
+def _item_count_sql(*, anonymous: bool) -> str:
+    """The statement of `basket_item_count`, from the models' table and column names."""
+
+    def column(model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)  # a column, not a reverse relation
+        return connection.ops.quote_name(str(field.column))
+
+    lines = connection.ops.quote_name(BasketLine._meta.db_table)
+    baskets = connection.ops.quote_name(Basket._meta.db_table)
+    user = column(Basket, "user")
+    owner = (
+        f"b.{user} IS NULL AND b.{column(Basket, 'session_key')} = %s"
+        if anonymous
+        else f"b.{user} = %s"
+    )
+    # The models' table and column names; values are parameters.
+    return (
+        f"SELECT SUM(l.{column(BasketLine, 'quantity')}) FROM {lines} l "  # noqa: S608
+        f"INNER JOIN {baskets} b ON b.{column(Basket, 'id')} = l.{column(BasketLine, 'basket')} "
+        f"WHERE b.{column(Basket, 'city')} = %s AND {owner}"
+    )

@@ -4,10 +4,12 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.models import Order
 from comptoir.domain.orders.selectors import (
     Availability,
+    basket_item_count,
     basket_view,
     customer_orders,
     order_for_customer,
@@ -15,7 +17,7 @@ from comptoir.domain.orders.selectors import (
 from comptoir.domain.orders.services import basket_add, basket_for
 from tests.domain.orders.support import NOW
 from tests.domain.orders.test_checkout import place
-from tests.factories import make_product, make_shop, make_user
+from tests.factories import make_city, make_product, make_shop, make_user
 
 
 def test_it_shows_an_empty_basket_when_there_is_none():
@@ -141,3 +143,35 @@ def test_it_finds_no_order_of_another_customer(scene):
 
     assert order_for_customer(make_user(email="other@example.fr"), number) is None
     assert order_for_customer(scene.customer, "NOPE-0000") is None
+
+
+def test_the_header_badge_counts_the_items_of_the_visitors_basket_in_the_city(city):
+    """Its own statement (every storefront page asks it): checked against the baskets' owners."""
+    shop = make_shop(city)
+    bread, cake = make_product(shop, stock=None), make_product(shop, stock=None)
+    customer, other = make_user(), make_user()
+    mine = basket_for(city=city, user=customer, create=True)
+    basket_add(basket=mine, product=bread, quantity=2)
+    basket_add(basket=mine, product=cake, quantity=3)
+    basket_add(basket=basket_for(city=city, user=other, create=True), product=bread)
+    anonymous = basket_for(city=city, session_key="k" * 32, create=True)
+    basket_add(basket=anonymous, product=cake, quantity=4)
+    elsewhere = make_shop(make_city(slug="caen"))
+    caen = basket_for(city=elsewhere.city, user=customer, create=True)
+    basket_add(basket=caen, product=make_product(elsewhere, stock=None), quantity=9)
+
+    def count(*, user: User | None = None, session_key: str | None = None) -> int:
+        return basket_item_count(city_id=city.pk, user=user, session_key=session_key)
+
+    stranger = make_user()
+    with CaptureQueriesContext(connection) as queries:
+        assert count(user=customer) == 5
+        assert count(user=other) == 1
+        assert count(session_key="k" * 32) == 4
+        assert count(user=stranger) == 0
+        assert count(session_key="z" * 32) == 0
+    assert len(queries.captured_queries) == 5
+    assert basket_item_count(city_id=elsewhere.city.pk, user=customer, session_key=None) == 9
+    with CaptureQueriesContext(connection) as none:
+        assert count() == 0
+    assert none.captured_queries == []
