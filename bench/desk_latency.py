@@ -85,6 +85,7 @@ def seed(desks_per_shop: int) -> dict[str, Any]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from comptoir.domain.accounts.backends import LOGIN_BACKEND
     from comptoir.domain.accounts.models import User
     from comptoir.domain.catalogue.models import Product
     from comptoir.domain.cities.models import City
@@ -132,7 +133,7 @@ def seed(desks_per_shop: int) -> dict[str, Any]:
             Membership.objects.create(shop=shop, user=user, role=Role.STAFF)
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = LOGIN_BACKEND  # what a log-in names
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.save()
             sessions.append(session.session_key)

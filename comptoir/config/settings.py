@@ -136,6 +136,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend checks passwords, and reads the user of sessions opened before
+# log-ins named SessionUserBackend, which reads it with one lean statement
+# (comptoir/domain/accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "comptoir.domain.accounts.backends.SessionUserBackend",
+]
 # Argon2 first: new passwords use it; older PBKDF2 hashes still verify and are
 # re-hashed with Argon2 at the user's next successful log-in.
 PASSWORD_HASHERS = [

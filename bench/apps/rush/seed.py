@@ -91,6 +91,7 @@ def prepare(customers: int) -> dict[str, Any]:
     from django.db import transaction
     from django.utils import timezone
 
+    from comptoir.domain.accounts.backends import LOGIN_BACKEND
     from comptoir.domain.accounts.models import User
     from comptoir.domain.catalogue.models import Product
     from comptoir.domain.shops.models import Closure, OpeningHours, Shop
@@ -128,7 +129,7 @@ def prepare(customers: int) -> dict[str, Any]:
     users = User.objects.bulk_create(users, batch_size=BATCH)
     store = SessionStore()
     expires = timezone.now() + SESSION_LIFE
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = LOGIN_BACKEND  # what a log-in names (comptoir/domain/accounts/backends.py)
     rows = []
     for n, user in enumerate(users):
         data = {

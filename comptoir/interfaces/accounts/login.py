@@ -9,6 +9,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from comptoir.domain.accounts.backends import LOGIN_BACKEND
 from comptoir.domain.accounts.models import User
 from comptoir.interfaces.storefront.basket_session import merge_visitor_baskets
 
@@ -52,7 +53,8 @@ def after_login(request: HttpRequest, user: User) -> None:
 
 def finish_login(request: HttpRequest, user: User, *, redirect_to: str) -> HttpResponse:
     """Log `user` in, run `after_login`, and redirect with the user's language cookie set."""
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # Its sessions read their user with one lean statement (accounts/backends.py).
+    login(request, user, backend=LOGIN_BACKEND)
     after_login(request, user)
     response = redirect(redirect_to)
     set_language_cookie(response, request.LANGUAGE_CODE)
