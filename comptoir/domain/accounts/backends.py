@@ -5,8 +5,8 @@ session. Every request of a signed-in customer makes that read, and through
 the ORM it cost 137 µs on SQLite and 234 µs on PostgreSQL in one process,
 where the statement itself takes ~18 and ~90 (docs/benchmarks.md, "Session
 15"). `SessionUserBackend` reads the same row with a statement written once
-per process from the model's table and columns, and refuses an inactive
-user as `ModelBackend` does.
+per process from the model's table and columns (core/lean_reads.py), and
+refuses an inactive user as `ModelBackend` does.
 
 Log-ins name it (`LOGIN_BACKEND`), so the sessions they open read their user
 through it. `ModelBackend` stays first in AUTHENTICATION_BACKENDS: sessions
@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 from django.db import connections, router
 
+from comptoir.core.lean_reads import build, select_list
 from comptoir.domain.accounts.models import User
 
 #: The backend a log-in names: its sessions' user is read by `SessionUserBackend`.
@@ -40,47 +41,16 @@ class SessionUserBackend(BaseBackend):
 def user_by_pk(pk: Any) -> User | None:
     """The user row `pk` as a model instance (every column), in one statement; None if none."""
     connection = connections[router.db_for_read(User)]
-    names, sql = _read(connection.alias)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
+        cursor.execute(_read_sql(connection.alias), [pk])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = [
-        converter(value) if converter else value
-        for converter, value in zip(_converters(connection.alias), row, strict=True)
-    ]
-    return User.from_db(connection.alias, names, values)
+    return None if row is None else build(User, connection.alias, row)
 
 
 @cache
-def _read(alias: str) -> tuple[list[str], str]:
-    """The fields' attribute names, and the statement reading their columns by primary key."""
+def _read_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
-    fields = User._meta.concrete_fields
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    table, pk = quote(User._meta.db_table), quote(str(User._meta.pk.column))
+    table = quote(User._meta.db_table)
+    columns = select_list(User, alias, table)
     # The model's table and column names; the value is a parameter.
-    sql = f"SELECT {columns} FROM {table} WHERE {pk} = %s"  # noqa: S608
-    return [field.attname for field in fields], sql
-
-
-@cache
-def _converters(alias: str) -> list[Any]:
-    """Per column, what turns the driver's value into the field's (as the ORM does), or None."""
-    connection = connections[alias]
-    converters = []
-    for field in User._meta.concrete_fields:
-        column = field.get_col(User._meta.db_table)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        converters.append(_chain(found, column, connection) if found else None)
-    return converters
-
-
-def _chain(found: list[Any], column: Any, connection: Any) -> Any:
-    def convert(value: Any) -> Any:
-        for converter in found:
-            value = converter(value, column, connection)
-        return value
-
-    return convert
+    return f"SELECT {columns} FROM {table} WHERE {table}.{quote(str(User._meta.pk.column))} = %s"  # noqa: S608

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
 
-from django.db.models import F
+from django.db import connections, router
+from django.db.models import F, Field, Model
 
+from comptoir.core.lean_reads import build, select_list
 from comptoir.domain.catalogue.models import CatalogueImport, Category, Product
+from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
 
 
@@ -49,6 +54,64 @@ def products_for_shop_page(shop: Shop) -> list[ProductGroup]:
     if loose:
         groups.append(ProductGroup(category=None, products=loose))
     return groups
+
+
+def product_on_sale(city_slug: str, shop_slug: str, product_slug: str) -> Product:
+    """A product on sale in a published shop of a live city, with its shop, city and category.
+
+    Raises `Product.DoesNotExist` otherwise. One statement, written once per
+    process (core/lean_reads.py): every product page asks it, cached or not,
+    and the ORM compiled its four-table join (~90 columns) each time.
+    """
+    connection = connections[router.db_for_read(Product)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _product_on_sale_sql(connection.alias),
+            [city_slug, True, shop_slug, True, product_slug, True],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Product.DoesNotExist(f"No product {product_slug!r} on sale at {shop_slug!r}.")
+    alias = connection.alias
+    ends = list(accumulate(len(m._meta.concrete_fields) for m in (Product, Shop, City, Category)))
+    product = build(Product, alias, row[: ends[0]])
+    shop = build(Shop, alias, row[ends[0] : ends[1]])
+    city = build(City, alias, row[ends[1] : ends[2]])
+    # A product without a shelf: the category's columns are all NULL.
+    category = build(Category, alias, row[ends[2] :]) if row[ends[2]] is not None else None
+    Shop._meta.get_field("city").set_cached_value(shop, city)
+    Product._meta.get_field("shop").set_cached_value(product, shop)
+    Product._meta.get_field("category").set_cached_value(product, category)
+    return product
+
+
+@cache
+def _product_on_sale_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+
+    def column(model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        return quote(str(field.column))
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    columns = ", ".join(
+        select_list(model, alias, name)
+        for model, name in ((Product, "p"), (Shop, "s"), (City, "c"), (Category, "g"))
+    )
+    # The models' table and column names; values are parameters. (shop, slug) is unique.
+    return (
+        f"SELECT {columns} FROM {table(Product)} p "  # noqa: S608
+        f"INNER JOIN {table(Shop)} s ON s.{column(Shop, 'id')} = p.{column(Product, 'shop')} "
+        f"INNER JOIN {table(City)} c ON c.{column(City, 'id')} = s.{column(Shop, 'city')} "
+        f"LEFT OUTER JOIN {table(Category)} g "
+        f"ON g.{column(Category, 'id')} = p.{column(Product, 'category')} "
+        f"WHERE c.{column(City, 'slug')} = %s AND c.{column(City, 'is_live')} = %s "
+        f"AND s.{column(Shop, 'slug')} = %s AND s.{column(Shop, 'is_active')} = %s "
+        f"AND p.{column(Product, 'slug')} = %s AND p.{column(Product, 'is_active')} = %s"
+    )
 
 
 # --- The back office ---------------------------------------------------------

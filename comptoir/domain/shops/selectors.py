@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import (
     Case,
     Count,
     F,
+    Field,
     IntegerField,
+    Model,
     Prefetch,
     Q,
     QuerySet,
@@ -30,6 +33,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
+from comptoir.core.lean_reads import build, select_list
 from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS, remember_schedule, schedule_from_rows
@@ -158,10 +162,40 @@ def published_shop(city_slug: str, shop_slug: str) -> Shop:
     """A published shop of a live city, with its city (one query); nothing else loaded.
 
     Raises `Shop.DoesNotExist` for an unknown or unpublished shop, or a city
-    that is not live.
+    that is not live. Every shop page rendered afresh (and every checkout of
+    a shop's products) asks it: its statement is written once per process
+    (core/lean_reads.py), where the ORM compiled the join of ~70 columns
+    each time (~0.4 ms).
     """
-    return Shop.objects.select_related("city").get(
-        city__slug=city_slug, city__is_live=True, slug=shop_slug, is_active=True
+    connection = connections[router.db_for_read(Shop)]
+    with connection.cursor() as cursor:
+        cursor.execute(_published_shop_sql(connection.alias), [city_slug, True, shop_slug, True])
+        row = cursor.fetchone()
+    if row is None:
+        raise Shop.DoesNotExist(f"No published shop {shop_slug!r} in a live city {city_slug!r}.")
+    split = len(Shop._meta.concrete_fields)
+    shop = build(Shop, connection.alias, row[:split])
+    Shop._meta.get_field("city").set_cached_value(shop, build(City, connection.alias, row[split:]))
+    return shop
+
+
+@cache
+def _published_shop_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+
+    def column(model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        return quote(str(field.column))
+
+    shops, cities = quote(Shop._meta.db_table), quote(City._meta.db_table)
+    columns = f"{select_list(Shop, alias, 's')}, {select_list(City, alias, 'c')}"
+    # The models' table and column names; values are parameters. (city, slug) is unique.
+    return (
+        f"SELECT {columns} FROM {shops} s INNER JOIN {cities} c "  # noqa: S608
+        f"ON c.{column(City, 'id')} = s.{column(Shop, 'city')} "
+        f"WHERE c.{column(City, 'slug')} = %s AND c.{column(City, 'is_live')} = %s "
+        f"AND s.{column(Shop, 'slug')} = %s AND s.{column(Shop, 'is_active')} = %s"
     )
 
 

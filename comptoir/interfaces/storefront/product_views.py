@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.catalogue.selectors import product_on_sale
 from comptoir.domain.shops.models import Trade
 from comptoir.interfaces.storefront.page_frame import body_key, framed_response, rows_text
 
@@ -24,23 +25,6 @@ MAX_QUANTITY = 99
 #: How long a product page nobody asks for stays cached (its key is exact: this
 #: bounds the memory it holds, not how late a change shows).
 PAGE_SECONDS = 300
-
-
-def product_for_storefront(city_slug: str, shop_slug: str, product_slug: str) -> Product:
-    """A product on sale in a published shop of a live city, with its shop, city and category.
-
-    Raises `Product.DoesNotExist` otherwise. One query.
-    (A read across relations: belongs in `domain/catalogue/selectors.py`, kept
-    here until that shared module can take it.)
-    """
-    return Product.objects.select_related("shop__city", "category").get(
-        shop__city__slug=city_slug,
-        shop__city__is_live=True,
-        shop__slug=shop_slug,
-        shop__is_active=True,
-        slug=product_slug,
-        is_active=True,
-    )
 
 
 def states_allergens(product: Product) -> bool:
@@ -66,7 +50,7 @@ def product_detail(
     request: HttpRequest, city_slug: str, shop_slug: str, product_slug: str
 ) -> HttpResponse:
     try:
-        product = product_for_storefront(city_slug, shop_slug, product_slug)
+        product = product_on_sale(city_slug, shop_slug, product_slug)
     except Product.DoesNotExist as exc:
         raise Http404(product_slug) from exc
     shop = product.shop

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comptoir.domain.catalogue.selectors import products_for_shop_page
+from comptoir.domain.catalogue.models import Product
+from comptoir.domain.catalogue.selectors import product_on_sale, products_for_shop_page
 from tests.factories import make_category, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,46 @@ def test_a_product_filed_under_another_shops_category_goes_to_the_final_group(sh
     stray = make_product(shop, name="Égaré", category=elsewhere)
     groups = products_for_shop_page(shop)
     assert [(g.category, g.products) for g in groups] == [(breads, [baguette]), (None, [stray])]
+
+
+def test_a_product_on_sale_reads_as_the_orm_reads_it_with_shop_city_and_shelf(shop):
+    """One statement written once per process (core/lean_reads.py), converted as the ORM does."""
+    city = shop.city
+    city.is_live = True
+    city.save(update_fields=["is_live"])
+    shelf = make_category(shop, name="Pains")
+    make_product(shop, name="Baguette", slug="baguette", category=shelf, price=Decimal("1.30"))
+    make_product(shop, name="Sac", slug="sac")
+    expected = Product.objects.select_related("shop__city", "category").get(slug="baguette")
+
+    with CaptureQueriesContext(connection) as queries:
+        product = product_on_sale(city.slug, shop.slug, "baguette")
+        rows = [product, product.shop, product.shop.city, product.category]
+        loose = product_on_sale(city.slug, shop.slug, "sac")
+        assert loose.category is None
+    assert len(queries.captured_queries) == 2
+    assert "LIMIT" not in queries.captured_queries[0]["sql"]
+
+    wanted = [expected, expected.shop, expected.shop.city, expected.category]
+    for row, reference in zip(rows, wanted, strict=True):
+        assert row is not None
+        for field in type(row)._meta.concrete_fields:
+            value, other = getattr(row, field.attname), getattr(reference, field.attname)
+            assert (value, type(value)) == (other, type(other)), field.name
+        assert row._state.adding is False
+
+
+def test_a_product_not_on_sale_or_not_shown_is_not_found(shop):
+    city = shop.city
+    city.is_live = True
+    city.save(update_fields=["is_live"])
+    make_product(shop, slug="retire", is_active=False)
+    make_product(make_shop(city, slug="ailleurs"), slug="pain")
+    for shop_slug, product_slug in ((shop.slug, "retire"), (shop.slug, "pain"), ("x", "pain")):
+        with pytest.raises(Product.DoesNotExist):
+            product_on_sale(city.slug, shop_slug, product_slug)
+    assert product_on_sale(city.slug, "ailleurs", "pain").slug == "pain"
+    city.is_live = False
+    city.save(update_fields=["is_live"])
+    with pytest.raises(Product.DoesNotExist):
+        product_on_sale(city.slug, "ailleurs", "pain")

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import loaded_schedule, schedule_of
@@ -10,6 +12,7 @@ from comptoir.domain.shops.models import Closure, Shop, Trade
 from comptoir.domain.shops.selectors import (
     city_for_storefront,
     live_cities,
+    published_shop,
     shop_counts_by_trade,
     shop_for_storefront,
     shops_for_city_home,
@@ -177,3 +180,24 @@ def test_it_counts_only_shops_matching_the_query(city):
     make_shop(city, name="Boulangerie Paul", trade=Trade.BAKERY)
 
     assert shop_counts_by_trade(city, query="fromag") == {Trade.CHEESE: 1}
+
+
+def test_a_published_shop_and_its_city_read_as_the_orm_reads_them_in_one_statement(city):
+    """Written once per process (core/lean_reads.py): every field, converted as the ORM does."""
+    make_shop(city, slug="au-bon-pain", tagline="Pains au levain", delivery_enabled=True)
+    expected = Shop.objects.select_related("city").get(slug="au-bon-pain")
+
+    with CaptureQueriesContext(connection) as queries:
+        shop = published_shop("rouen", "au-bon-pain")
+        assert shop.city.name == "Rouen"  # loaded with it, no query
+
+    (query,) = queries.captured_queries
+    assert "LIMIT" not in query["sql"]
+    for row, model in ((shop, Shop), (shop.city, City)):
+        reference = expected if model is Shop else expected.city
+        for field in model._meta.concrete_fields:
+            value, wanted = getattr(row, field.attname), getattr(reference, field.attname)
+            assert (value, type(value)) == (wanted, type(wanted)), field.name
+        assert row._state.adding is False
+    with pytest.raises(Shop.DoesNotExist):
+        published_shop("rouen", "ailleurs")
