@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from itertools import groupby
+from itertools import accumulate, groupby
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Field, Model, Prefetch, QuerySet
 
+from comptoir.core.lean_reads import build, select_list
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
+from comptoir.domain.cities.models import City
 from comptoir.domain.orders.models import Basket, BasketLine, Order, OrderEvent, OrderLine
 from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
 from comptoir.domain.shops.models import Shop
@@ -94,14 +96,74 @@ def _availability(product: Product, quantity: int, now: datetime) -> tuple[str, 
     return Availability.FEWER_LEFT, product.stock
 
 
+def basket_lines(basket: Basket) -> list[BasketLine]:
+    """The basket's lines, each with its product, the product's shop and the shop's city.
+
+    One statement, written once per process (core/lean_reads.py): the basket
+    page, the checkout page and the order each read it, and the ORM compiled
+    its join of ~90 columns every time (~0.45 ms for an empty basket). A
+    shop's (and a city's) row is built once and shared by its lines. In no
+    order.
+    """
+    connection = connections[router.db_for_read(BasketLine)]
+    alias = connection.alias
+    with connection.cursor() as cursor:
+        cursor.execute(_basket_lines_sql(alias), [basket.pk])
+        rows = cursor.fetchall()
+    ends = list(accumulate(len(m._meta.concrete_fields) for m in (BasketLine, Product, Shop)))
+    shops: dict[int, Shop] = {}
+    cities: dict[int, City] = {}
+    lines = []
+    for row in rows:
+        line = build(BasketLine, alias, row[: ends[0]])
+        product = build(Product, alias, row[ends[0] : ends[1]])
+        shop = shops.get(product.shop_id)
+        if shop is None:
+            shop = shops[product.shop_id] = build(Shop, alias, row[ends[1] : ends[2]])
+            city = cities.get(shop.city_id)
+            if city is None:
+                city = cities[shop.city_id] = build(City, alias, row[ends[2] :])
+            Shop._meta.get_field("city").set_cached_value(shop, city)
+        Product._meta.get_field("shop").set_cached_value(product, shop)
+        BasketLine._meta.get_field("product").set_cached_value(line, product)
+        lines.append(line)
+    return lines
+
+
+@cache
+def _basket_lines_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+
+    def column(model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        return quote(str(field.column))
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    columns = ", ".join(
+        select_list(model, alias, name)
+        for model, name in ((BasketLine, "l"), (Product, "p"), (Shop, "s"), (City, "c"))
+    )
+    # The models' table and column names; the value is a parameter.
+    return (
+        f"SELECT {columns} FROM {table(BasketLine)} l "  # noqa: S608
+        f"INNER JOIN {table(Product)} p "
+        f"ON p.{column(Product, 'id')} = l.{column(BasketLine, 'product')} "
+        f"INNER JOIN {table(Shop)} s ON s.{column(Shop, 'id')} = p.{column(Product, 'shop')} "
+        f"INNER JOIN {table(City)} c ON c.{column(City, 'id')} = s.{column(Shop, 'city')} "
+        f"WHERE l.{column(BasketLine, 'basket')} = %s"
+    )
+
+
 def basket_view(basket: Basket | None, now: datetime) -> BasketView:
     """The basket as its page shows it, in one query: shops by name, lines as added."""
     if basket is None:
         return BasketView(shops=[])
     lines = sorted(
-        # Sorted here, not by the database: ordering ~70 selected columns costs
-        # Django 6.1 more to compile than sorting a basket's lines.
-        BasketLine.objects.filter(basket=basket).select_related("product__shop__city").order_by(),
+        # Sorted here, not by the database: a basket holds a few lines.
+        basket_lines(basket),
         key=lambda line: (line.product.shop.name, line.product.shop_id, line.added_at, line.pk),
     )
     shops = []

@@ -6,10 +6,11 @@ from django.test.utils import CaptureQueriesContext
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
-from comptoir.domain.orders.models import Order
+from comptoir.domain.orders.models import BasketLine, Order
 from comptoir.domain.orders.selectors import (
     Availability,
     basket_item_count,
+    basket_lines,
     basket_view,
     customer_orders,
     order_for_customer,
@@ -175,3 +176,36 @@ def test_the_header_badge_counts_the_items_of_the_visitors_basket_in_the_city(ci
     with CaptureQueriesContext(connection) as none:
         assert count() == 0
     assert none.captured_queries == []
+
+
+def test_a_baskets_lines_come_with_product_shop_and_city_in_one_statement(scene):
+    """Written once per process (core/lean_reads.py): values as the ORM reads them."""
+    expected = {
+        line.pk: line
+        for line in BasketLine.objects.filter(basket=scene.basket).select_related(
+            "product__shop__city"
+        )
+    }
+
+    with CaptureQueriesContext(connection) as queries:
+        lines = basket_lines(scene.basket)
+        loaded = [(line.product, line.product.shop, line.product.shop.city) for line in lines]
+    assert len(queries.captured_queries) == 1
+
+    assert sorted(line.pk for line in lines) == sorted(expected)
+    for line, (product, shop, city) in zip(lines, loaded, strict=True):
+        reference = expected[line.pk]
+        pairs = [
+            (line, reference),
+            (product, reference.product),
+            (shop, reference.product.shop),
+            (city, reference.product.shop.city),
+        ]
+        for row, wanted in pairs:
+            for field in type(row)._meta.concrete_fields:
+                value, other = getattr(row, field.attname), getattr(wanted, field.attname)
+                assert (value, type(value)) == (other, type(other)), field.name
+    # A shop's row is built once for its lines.
+    bakery_lines = [line for line in lines if line.product.shop_id == scene.bakery.pk]
+    assert len(bakery_lines) == 2
+    assert bakery_lines[0].product.shop is bakery_lines[1].product.shop
