@@ -10,7 +10,9 @@ statement once (cached per database alias) from what this module gives:
 - `build(model, alias, values)`: the instance of one row's values for
   those columns, each turned into its field's value by the same converters
   the ORM applies (the backend's, then the field's `from_db_value`), and
-  marked as loaded from the database (`Model.from_db`).
+  marked as loaded from the database (`Model.from_db`);
+- `Names(alias)`: a model's table and a field's column, quoted, for the
+  rest of the statement.
 
 Values go to the database as parameters, never into the statement's text.
 """
@@ -22,9 +24,26 @@ from functools import cache
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model
+from django.db.models import Field, Model
 
 Converter = Callable[[Any], Any]
+
+
+class Names:
+    """Quoted table and column names of models on the database `alias`."""
+
+    def __init__(self, alias: str) -> None:
+        self._quote = connections[alias].ops.quote_name
+
+    def table(self, model: type[Model]) -> str:
+        return self._quote(model._meta.db_table)
+
+    def column(self, model: type[Model], name: str) -> str:
+        """The column of `model`'s field `name` (a foreign key's: its `_id` column)."""
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field):
+            raise TypeError(f"{model.__name__}.{name} is not a column.")
+        return self._quote(str(field.column))
 
 
 @cache

@@ -19,8 +19,9 @@ from typing import Any
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db import connections, router
-from django.db.models import Field
 from django.utils import timezone
+
+from comptoir.core.lean_reads import Names
 
 
 class SessionStore(db.SessionStore):
@@ -49,16 +50,13 @@ def _session_data(session_key: str) -> str | None:
 
 @cache
 def _read_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    meta = Session._meta
+    names = Names(alias)
 
     def column(name: str) -> str:
-        field = meta.get_field(name)
-        assert isinstance(field, Field)
-        return quote(str(field.column))
+        return names.column(Session, name)
 
     # The model's table and column names; values are parameters.
     return (
-        f"SELECT {column('session_data')} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"SELECT {column('session_data')} FROM {names.table(Session)} "  # noqa: S608
         f"WHERE {column('session_key')} = %s AND {column('expire_date')} > %s"
     )

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from comptoir.core.lean_reads import build, select_list
+from comptoir.core.lean_reads import Names, build, select_list
 from comptoir.domain.cities.models import City
 from tests.factories import make_city
 
@@ -46,3 +46,14 @@ def test_every_concrete_column_is_selected_in_field_order_quoted():
     columns = select_list(City, "default", "c").split(", ")
     quote = connection.ops.quote_name
     assert columns == [f"c.{quote(str(f.column))}" for f in City._meta.concrete_fields]
+
+
+def test_names_quote_a_models_table_and_its_fields_columns():
+    from comptoir.domain.shops.models import Shop
+
+    names, quote = Names("default"), connection.ops.quote_name
+    assert names.table(Shop) == quote("shops_shop")
+    assert names.column(Shop, "city") == quote("city_id")  # a foreign key's column
+    assert names.column(Shop, "slug") == quote("slug")
+    with pytest.raises(TypeError):
+        names.column(City, "shops")  # a reverse relation has no column

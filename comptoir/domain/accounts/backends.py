@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 from django.db import connections, router
 
-from comptoir.core.lean_reads import build, select_list
+from comptoir.core.lean_reads import Names, build, select_list
 from comptoir.domain.accounts.models import User
 
 #: The backend a log-in names: its sessions' user is read by `SessionUserBackend`.
@@ -49,8 +49,8 @@ def user_by_pk(pk: Any) -> User | None:
 
 @cache
 def _read_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    table = quote(User._meta.db_table)
+    names = Names(alias)
+    table = names.table(User)
     columns = select_list(User, alias, table)
     # The model's table and column names; the value is a parameter.
-    return f"SELECT {columns} FROM {table} WHERE {table}.{quote(str(User._meta.pk.column))} = %s"  # noqa: S608
+    return f"SELECT {columns} FROM {table} WHERE {table}.{names.column(User, 'id')} = %s"  # noqa: S608

@@ -7,9 +7,9 @@ from functools import cache
 from itertools import accumulate
 
 from django.db import connections, router
-from django.db.models import F, Field, Model
+from django.db.models import F
 
-from comptoir.core.lean_reads import build, select_list
+from comptoir.core.lean_reads import Names, build, select_list
 from comptoir.domain.catalogue.models import CatalogueImport, Category, Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
@@ -87,16 +87,8 @@ def product_on_sale(city_slug: str, shop_slug: str, product_slug: str) -> Produc
 
 @cache
 def _product_on_sale_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-
-    def column(model: type[Model], name: str) -> str:
-        field = model._meta.get_field(name)
-        assert isinstance(field, Field)
-        return quote(str(field.column))
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
+    names = Names(alias)
+    table, column = names.table, names.column
     columns = ", ".join(
         select_list(model, alias, name)
         for model, name in ((Product, "p"), (Shop, "s"), (City, "c"), (Category, "g"))

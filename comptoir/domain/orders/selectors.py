@@ -10,9 +10,9 @@ from functools import cache
 from itertools import accumulate, groupby
 
 from django.db import connection, connections, router
-from django.db.models import Field, Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from comptoir.core.lean_reads import build, select_list
+from comptoir.core.lean_reads import Names, build, select_list
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
@@ -132,16 +132,8 @@ def basket_lines(basket: Basket) -> list[BasketLine]:
 
 @cache
 def _basket_lines_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-
-    def column(model: type[Model], name: str) -> str:
-        field = model._meta.get_field(name)
-        assert isinstance(field, Field)
-        return quote(str(field.column))
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
+    names = Names(alias)
+    table, column = names.table, names.column
     columns = ", ".join(
         select_list(model, alias, name)
         for model, name in ((BasketLine, "l"), (Product, "p"), (Shop, "s"), (City, "c"))
@@ -256,13 +248,9 @@ def basket_item_count(*, city_id: int, user: User | None, session_key: str | Non
 def _item_count_sql(*, anonymous: bool) -> str:
     """The statement of `basket_item_count`, from the models' table and column names."""
 
-    def column(model: type[Model], name: str) -> str:
-        field = model._meta.get_field(name)
-        assert isinstance(field, Field)  # a column, not a reverse relation
-        return connection.ops.quote_name(str(field.column))
-
-    lines = connection.ops.quote_name(BasketLine._meta.db_table)
-    baskets = connection.ops.quote_name(Basket._meta.db_table)
+    names = Names(connection.alias)
+    column = names.column
+    lines, baskets = names.table(BasketLine), names.table(Basket)
     user = column(Basket, "user")
     owner = (
         f"b.{user} IS NULL AND b.{column(Basket, 'session_key')} = %s"

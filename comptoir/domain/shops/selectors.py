@@ -16,9 +16,7 @@ from django.db.models import (
     Case,
     Count,
     F,
-    Field,
     IntegerField,
-    Model,
     Prefetch,
     Q,
     QuerySet,
@@ -33,7 +31,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
-from comptoir.core.lean_reads import build, select_list
+from comptoir.core.lean_reads import Names, build, select_list
 from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS, remember_schedule, schedule_from_rows
@@ -181,14 +179,9 @@ def published_shop(city_slug: str, shop_slug: str) -> Shop:
 
 @cache
 def _published_shop_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-
-    def column(model: type[Model], name: str) -> str:
-        field = model._meta.get_field(name)
-        assert isinstance(field, Field)
-        return quote(str(field.column))
-
-    shops, cities = quote(Shop._meta.db_table), quote(City._meta.db_table)
+    names = Names(alias)
+    column = names.column
+    shops, cities = names.table(Shop), names.table(City)
     columns = f"{select_list(Shop, alias, 's')}, {select_list(City, alias, 'c')}"
     # The models' table and column names; values are parameters. (city, slug) is unique.
     return (
