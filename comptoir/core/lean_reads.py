@@ -11,6 +11,11 @@ statement once (cached per database alias) from what this module gives:
   those columns, each turned into its field's value by the same converters
   the ORM applies (the backend's, then the field's `from_db_value`), and
   marked as loaded from the database (`Model.from_db`);
+- `build_joined(alias, row, models)`: the instances of a joined row whose
+  select list is each model's `select_list` in turn (`None` for a model an
+  outer join did not find), optionally reusing instances already built
+  from the read's earlier rows; `attach` wires one to another as
+  `select_related` would;
 - `Names(alias)`: a model's table and a field's column, quoted, for the
   rest of the statement.
 
@@ -61,6 +66,52 @@ def build[M: Model](model: type[M], alias: str, values: Sequence[Any]) -> M:
         for convert, value in zip(converters, values, strict=True)
     ]
     return model.from_db(alias, names, converted)
+
+
+type Known = dict[tuple[type[Model], Any], Model]
+
+
+def build_joined(
+    alias: str, row: Sequence[Any], models: Sequence[type[Model]], *, known: Known | None = None
+) -> list[Any]:
+    """One instance per model of a joined row, its columns `select_list` of each model in turn.
+
+    A model whose primary key is NULL (an outer join found no row) gives
+    `None`. With `known` (one dict for all the rows of a read), a row whose
+    primary key was already built gives that instance again, so that the
+    lines of one shop share its instance.
+    """
+    instances: list[Any] = []
+    start = 0
+    for model in models:
+        width, key_at = _shape(model)
+        values = row[start : start + width]
+        start += width
+        key = values[key_at]
+        if key is None:
+            instances.append(None)
+        elif known is None:
+            instances.append(build(model, alias, values))
+        else:
+            instance = known.get((model, key))
+            if instance is None:
+                instance = known[model, key] = build(model, alias, values)
+            instances.append(instance)
+    if start != len(row):
+        raise ValueError(f"The row has {len(row)} columns; the models take {start}.")
+    return instances
+
+
+def attach(instance: Model, name: str, related: Model | None) -> None:
+    """Set `instance`'s relation `name` to `related`, as `select_related` would (no query)."""
+    type(instance)._meta.get_field(name).set_cached_value(instance, related)  # type: ignore[union-attr]
+
+
+@cache
+def _shape(model: type[Model]) -> tuple[int, int]:
+    """How many concrete columns `model` has, and where its primary key is among them."""
+    fields = model._meta.concrete_fields
+    return len(fields), fields.index(model._meta.pk)
 
 
 @cache

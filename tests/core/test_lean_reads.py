@@ -3,9 +3,11 @@
 import pytest
 from django.db import connection
 
-from comptoir.core.lean_reads import Names, build, select_list
+from comptoir.core.lean_reads import Known, Names, attach, build, build_joined, select_list
+from comptoir.domain.catalogue.models import Category
 from comptoir.domain.cities.models import City
-from tests.factories import make_city
+from comptoir.domain.shops.models import Shop
+from tests.factories import make_city, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +51,6 @@ def test_every_concrete_column_is_selected_in_field_order_quoted():
 
 
 def test_names_quote_a_models_table_and_its_fields_columns():
-    from comptoir.domain.shops.models import Shop
 
     names, quote = Names("default"), connection.ops.quote_name
     assert names.table(Shop) == quote("shops_shop")
@@ -57,3 +58,73 @@ def test_names_quote_a_models_table_and_its_fields_columns():
     assert names.column(Shop, "slug") == quote("slug")
     with pytest.raises(TypeError):
         names.column(City, "shops")  # a reverse relation has no column
+
+
+def joined_rows(*shops):
+
+    names = Names("default")
+    shop_table, city_table = names.table(Shop), names.table(City)
+    category_table = names.table(Category)
+    columns = ", ".join(
+        select_list(model, "default", table)
+        for model, table in ((Shop, shop_table), (City, city_table), (Category, category_table))
+    )
+    statement = (
+        f"SELECT {columns} FROM {shop_table}"  # noqa: S608
+        f" JOIN {city_table} ON {city_table}.id = {shop_table}.city_id"
+        f" LEFT JOIN {category_table} ON {category_table}.shop_id = {shop_table}.id"
+        f" WHERE {shop_table}.id IN ({', '.join(['%s'] * len(shops))})"
+        f" ORDER BY {shop_table}.id, {category_table}.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [shop.pk for shop in shops])
+        return cursor.fetchall()
+
+
+def test_a_joined_row_gives_one_instance_per_model_and_none_where_the_outer_join_found_none():
+
+    shop = make_shop(city=make_city(name="Rouen"), name="Fournil")
+    [row] = joined_rows(shop)
+
+    built_shop, built_city, category = build_joined("default", row, (Shop, City, Category))
+
+    assert (built_shop.pk, built_shop.name, built_shop._state.adding) == (shop.pk, "Fournil", False)
+    assert (built_city.pk, built_city.name) == (shop.city_id, "Rouen")
+    assert category is None
+
+
+def test_rows_of_one_read_share_the_instances_they_have_in_common():
+
+    shop = make_shop(city=make_city(name="Rouen"))
+    for name in ("Pains", "Viennoiseries"):
+        Category.objects.create(shop=shop, name=name)
+    rows = joined_rows(shop)
+    assert len(rows) == 2
+
+    known: Known = {}
+    first, second = (
+        build_joined("default", row, (Shop, City, Category), known=known) for row in rows
+    )
+
+    assert first[0] is second[0]  # one shop
+    assert first[1] is second[1]  # one city
+    assert [first[2].name, second[2].name] == ["Pains", "Viennoiseries"]
+    alone = [build_joined("default", row, (Shop, City, Category)) for row in rows]
+    assert alone[0][0] is not alone[1][0]  # without `known`, each row its own
+
+
+def test_a_row_whose_width_is_not_the_models_is_refused():
+
+    [row] = joined_rows(make_shop(city=make_city(name="Rouen")))
+    with pytest.raises(ValueError, match="columns"):
+        build_joined("default", row, (Shop, City))
+
+
+def test_attach_sets_a_relation_without_a_query(django_assert_num_queries):
+
+    shop = make_shop(city=make_city(name="Rouen"))
+    bare = Shop.objects.get(pk=shop.pk)
+    other = make_city(name="Caen")
+    attach(bare, "city", other)
+    with django_assert_num_queries(0):
+        assert bare.city is other

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
 
 from django.db import connections, router
 from django.db.models import F
 
-from comptoir.core.lean_reads import Names, build, select_list
+from comptoir.core.lean_reads import Names, attach, build_joined, select_list
 from comptoir.domain.catalogue.models import CatalogueImport, Category, Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
@@ -72,16 +71,14 @@ def product_on_sale(city_slug: str, shop_slug: str, product_slug: str) -> Produc
         row = cursor.fetchone()
     if row is None:
         raise Product.DoesNotExist(f"No product {product_slug!r} on sale at {shop_slug!r}.")
-    alias = connection.alias
-    ends = list(accumulate(len(m._meta.concrete_fields) for m in (Product, Shop, City, Category)))
-    product = build(Product, alias, row[: ends[0]])
-    shop = build(Shop, alias, row[ends[0] : ends[1]])
-    city = build(City, alias, row[ends[1] : ends[2]])
-    # A product without a shelf: the category's columns are all NULL.
-    category = build(Category, alias, row[ends[2] :]) if row[ends[2]] is not None else None
-    Shop._meta.get_field("city").set_cached_value(shop, city)
-    Product._meta.get_field("shop").set_cached_value(product, shop)
-    Product._meta.get_field("category").set_cached_value(product, category)
+    product: Product
+    # A product without a shelf: the category's columns are all NULL (None).
+    product, shop, city, category = build_joined(
+        connection.alias, row, (Product, Shop, City, Category)
+    )
+    attach(shop, "city", city)
+    attach(product, "shop", shop)
+    attach(product, "category", category)
     return product
 
 

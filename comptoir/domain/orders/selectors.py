@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from itertools import accumulate, groupby
+from itertools import groupby
 
 from django.db import connection, connections, router
 from django.db.models import Prefetch, QuerySet
 
-from comptoir.core.lean_reads import Names, build, select_list
+from comptoir.core.lean_reads import Known, Names, attach, build_joined, select_list
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
@@ -110,22 +110,15 @@ def basket_lines(basket: Basket) -> list[BasketLine]:
     with connection.cursor() as cursor:
         cursor.execute(_basket_lines_sql(alias), [basket.pk])
         rows = cursor.fetchall()
-    ends = list(accumulate(len(m._meta.concrete_fields) for m in (BasketLine, Product, Shop)))
-    shops: dict[int, Shop] = {}
-    cities: dict[int, City] = {}
+    known: Known = {}
     lines = []
     for row in rows:
-        line = build(BasketLine, alias, row[: ends[0]])
-        product = build(Product, alias, row[ends[0] : ends[1]])
-        shop = shops.get(product.shop_id)
-        if shop is None:
-            shop = shops[product.shop_id] = build(Shop, alias, row[ends[1] : ends[2]])
-            city = cities.get(shop.city_id)
-            if city is None:
-                city = cities[shop.city_id] = build(City, alias, row[ends[2] :])
-            Shop._meta.get_field("city").set_cached_value(shop, city)
-        Product._meta.get_field("shop").set_cached_value(product, shop)
-        BasketLine._meta.get_field("product").set_cached_value(line, product)
+        line, product, shop, city = build_joined(
+            alias, row, (BasketLine, Product, Shop, City), known=known
+        )
+        attach(shop, "city", city)
+        attach(product, "shop", shop)
+        attach(line, "product", product)
         lines.append(line)
     return lines
 

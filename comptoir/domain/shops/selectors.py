@@ -31,7 +31,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
-from comptoir.core.lean_reads import Names, build, select_list
+from comptoir.core.lean_reads import Names, attach, build_joined, select_list
 from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS, remember_schedule, schedule_from_rows
@@ -171,9 +171,9 @@ def published_shop(city_slug: str, shop_slug: str) -> Shop:
         row = cursor.fetchone()
     if row is None:
         raise Shop.DoesNotExist(f"No published shop {shop_slug!r} in a live city {city_slug!r}.")
-    split = len(Shop._meta.concrete_fields)
-    shop = build(Shop, connection.alias, row[:split])
-    Shop._meta.get_field("city").set_cached_value(shop, build(City, connection.alias, row[split:]))
+    shop: Shop
+    shop, city = build_joined(connection.alias, row, (Shop, City))
+    attach(shop, "city", city)
     return shop
 
 
