@@ -7,7 +7,9 @@ the vendored jsQR decoder reading frames drawn on a canvas, under the CSP.
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from comptoir.domain.deals.models import Voucher
-from comptoir.domain.deals.qr import voucher_qr
+from comptoir.domain.deals.qr import voucher_qr_png
 from comptoir.domain.deals.services import voucher_claim
 from comptoir.domain.shops.models import Role
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -27,10 +29,9 @@ from tests.factories import make_city, make_membership, make_shop, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def qr_video(code: str, path: Path) -> Path:
-    """A Y4M video (what Chromium's fake camera plays) of the QR code of `code`."""
-    qr = voucher_qr(code)
-    symbol = Image.open(_png(qr, path.with_suffix(".png"))).convert("RGB")
+def qr_video(png: bytes, path: Path) -> Path:
+    """A Y4M video (what Chromium's fake camera plays) of a QR code's PNG, on white."""
+    symbol = Image.open(BytesIO(png)).convert("RGB")
     frame = Image.new("RGB", (640, 480), "white")
     frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))
     y, cb, cr = frame.convert("YCbCr").split()
@@ -43,9 +44,18 @@ def qr_video(code: str, path: Path) -> Path:
     return path
 
 
-def _png(qr: Any, path: Path) -> Path:
-    qr.save(str(path), kind="png", scale=8, border=4)
-    return path
+def camera_browser(browser: Any, video: Path) -> Any:
+    """Chromium whose camera films `video`, granted without asking."""
+    return browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
 
 
 def test_the_counter_scans_a_voucher_and_redeems_it(browser, live_server, console, tmp_path):
@@ -58,20 +68,12 @@ def test_the_counter_scans_a_voucher_and_redeems_it(browser, live_server, consol
         bakery, title="Galettes", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=1)
     )
     voucher = voucher_claim(deal=deal, customer=make_user(), now=now)
-    video = qr_video(voucher.code, tmp_path / "qr.y4m")
+    # The symbol of the voucher's e-mail.
+    video = qr_video(base64.b64decode(voucher_qr_png(voucher.code)), tmp_path / "qr.y4m")
 
-    camera_browser = browser.browser_type.launch(
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
+    chromium = camera_browser(browser, video)
     try:
-        context = logged_in_context(camera_browser, live_server.url, staff)
+        context = logged_in_context(chromium, live_server.url, staff)
         context.grant_permissions(["camera"], origin=live_server.url)
         # Where Chromium has a BarcodeDetector, take it away: this walks the jsQR path.
         context.add_init_script("delete window.BarcodeDetector;")
@@ -85,7 +87,7 @@ def test_the_counter_scans_a_voucher_and_redeems_it(browser, live_server, consol
         page.locator("[data-voucher-confirm]").tap()
         page.locator("[data-verdict='redeemed']").wait_for(timeout=5_000)
     finally:
-        camera_browser.close()
+        chromium.close()
 
     assert Voucher.objects.get(pk=voucher.pk).redeemed_via == "store"
     assert console.errors == []

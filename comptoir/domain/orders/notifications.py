@@ -28,8 +28,6 @@ rendered from `orders/email/<kind>.txt` and `.html`.
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +35,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,6 +42,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext
 
 from comptoir.core.money import format_money
+from comptoir.core.qr import qr_png_base64
 from comptoir.domain.accounts.models import User
 from comptoir.domain.notifications.outbox import (
     Rendered,
@@ -159,9 +157,7 @@ def map_url(shop: Shop) -> str:
 
 def pickup_qr_png(code: str) -> str:
     """The pickup code as a QR code: a base64 PNG for an e-mail's inline image."""
-    buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=6, border=2, dark="#1d1b18")
-    return base64.b64encode(buffer.getvalue()).decode()
+    return qr_png_base64(code)
 
 
 def notify_placed(*, checkout: Checkout) -> None:

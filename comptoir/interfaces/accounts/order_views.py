@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -23,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from comptoir.core.qr import qr_png_data_uri
 from comptoir.domain.accounts.models import User
 from comptoir.domain.orders.errors import IllegalTransition
 from comptoir.domain.orders.models import OPEN_STATES, Fulfilment, Order, OrderEvent, OrderState
@@ -52,7 +52,7 @@ def _order_or_404(request: HttpRequest, number: str) -> Order:
 
 def pickup_qr_data_uri(code: str) -> str:
     """The pickup code as a QR code PNG in a `data:` URI (the CSP allows `data:` images)."""
-    return str(segno.make(code, error="m").png_data_uri(scale=QR_SCALE, border=2))
+    return qr_png_data_uri(code, scale=QR_SCALE)
 
 
 @never_cache

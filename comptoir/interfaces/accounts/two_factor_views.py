@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import cast
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from comptoir.core.errors import DomainError
+from comptoir.core.qr import qr_svg_data_uri
 from comptoir.domain.accounts.authentication import second_step_check
 from comptoir.domain.accounts.errors import LoginThrottled, TwoFactorCodeInvalid
 from comptoir.domain.accounts.models import TwoFactor, User
@@ -72,7 +72,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 def _qr(user: User, two_factor: TwoFactor) -> str:
     uri = provisioning_uri(user=user, secret=two_factor.secret)
-    return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#1d1b18"))
+    return qr_svg_data_uri(uri, scale=5)
 
 
 @login_required

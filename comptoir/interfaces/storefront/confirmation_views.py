@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import segno
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from comptoir.core.qr import qr_svg_data_uri
 from comptoir.domain.cities.models import City
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order, OrderLine
 from comptoir.domain.orders.selectors import order_totals
@@ -56,7 +56,7 @@ class PlacedOrder:
 
 
 def pickup_qr(code: str) -> str:
-    return segno.make(code, error="m").svg_data_uri(scale=6, border=2, dark="#1d1b18")
+    return qr_svg_data_uri(code, scale=6)
 
 
 def _placed_orders(checkout: Checkout, city: City, now: datetime) -> list[PlacedOrder]:

@@ -4,10 +4,10 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-import segno
 from django.utils import translation
 from PIL import Image
 
+from comptoir.core.qr import qr_symbol
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.errors import OutsideDeliveryZone, SlotFull, SlotUnavailable
 from comptoir.domain.fulfilment.models import SlotBooking
@@ -509,4 +509,6 @@ def qr_modules(png: bytes) -> tuple[tuple[bool, ...], ...]:
 
 
 def modules_of(code: str) -> tuple[tuple[bool, ...], ...]:
-    return tuple(tuple(bool(v) for v in row) for row in segno.make(code, error="m").matrix)
+    symbol = qr_symbol(code)
+    assert not symbol.is_micro  # the desk's scanner reads full QR codes only
+    return tuple(tuple(bool(v) for v in row) for row in symbol.matrix)

@@ -6,15 +6,18 @@ import base64
 import re
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from PIL import Image
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.models import SlotBooking
 from comptoir.domain.orders.checkout import checkout_place
 from comptoir.domain.orders.models import BasketLine, Order, OrderEvent, OrderState
+from comptoir.interfaces.accounts.order_views import QR_SCALE
 from tests.domain.orders.support import COLLECT_AT, CONTACT, NOW, collect_at, make_scene
 from tests.domain.orders.test_checkout import place, stocks
 from tests.factories import make_user
@@ -159,7 +162,10 @@ def test_it_shows_the_pickup_code_as_a_qr_png(orders, camille):
 
     qr = response.context["qr_code"]
     assert qr.startswith("data:image/png;base64,")
-    assert base64.b64decode(qr.removeprefix("data:image/png;base64,"))[:8] == b"\x89PNG\r\n\x1a\n"
+    png = base64.b64decode(qr.removeprefix("data:image/png;base64,"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # A full QR code of version 1 and its border (a Micro QR would be 19 modules).
+    assert Image.open(BytesIO(png)).size == (25 * QR_SCALE, 25 * QR_SCALE)
     assert f'<img class="pickup__qr" src="{qr}"' in response.content.decode()
     assert " style=" not in response.content.decode()
 

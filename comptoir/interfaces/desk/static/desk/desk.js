@@ -464,61 +464,28 @@
     if (board()) boardChanged();
   });
 
-  // --- QR code scanning with the camera (where BarcodeDetector exists) -------
+  // --- The pickup code's QR, read with the camera (qr_camera.js) -------------
 
   const scanner = document.querySelector("[data-desk-scanner]");
-  const canScan =
-    "BarcodeDetector" in window && navigator.mediaDevices && typeof navigator.mediaDevices.getUserMedia === "function";
-  if (canScan) document.documentElement.classList.add("can-scan");
-
-  let scanStream = null;
-  let scanTimer = null;
+  if (scanner && window.ComptoirQrCamera.available()) document.documentElement.classList.add("can-scan");
+  let camera = null;
 
   function stopScan() {
-    window.clearTimeout(scanTimer);
-    if (scanStream) scanStream.getTracks().forEach(function (track) {
-      track.stop();
-    });
-    scanStream = null;
-    if (scanner && scanner.open) scanner.close();
+    if (camera) camera.stop();
+    camera = null;
   }
 
   function scanInto(form) {
-    if (!scanner || !canScan) return;
-    const video = scanner.querySelector("video");
-    const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    scanner.showModal();
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: "environment" }, audio: false })
-      .then(function (stream) {
-        scanStream = stream;
-        video.srcObject = stream;
-        return video.play();
-      })
-      .then(function look() {
-        if (!scanStream) return;
-        detector
-          .detect(video)
-          .then(function (codes) {
-            const found = codes.map(function (code) {
-              return (code.rawValue || "").trim().toUpperCase();
-            })[0];
-            if (found) {
-              stopScan();
-              form.querySelector("input[name=pickup_code]").value = found;
-              form.requestSubmit();
-            } else {
-              scanTimer = window.setTimeout(look, 200);
-            }
-          })
-          .catch(function () {
-            scanTimer = window.setTimeout(look, 400);
-          });
-      })
-      .catch(function (error) {
-        console.warn("Comptoir desk: camera unavailable:", error);
-        scanner.dataset.failed = "true";
-      });
+    if (!scanner || !window.ComptoirQrCamera.available()) return;
+    camera = window.ComptoirQrCamera.open(
+      scanner,
+      function (text) {
+        camera = null;
+        form.querySelector("input[name=pickup_code]").value = text.toUpperCase();
+        form.requestSubmit();
+      },
+      "desk",
+    );
   }
 
   document.addEventListener("click", function (event) {

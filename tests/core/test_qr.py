@@ -1,0 +1,51 @@
+"""QR codes a counter scans: full QR codes, never Micro QR (comptoir/core/qr.py)."""
+
+import base64
+import re
+from io import BytesIO
+from urllib.parse import unquote
+
+import segno
+from PIL import Image
+
+from comptoir.core.qr import (
+    qr_png_base64,
+    qr_png_data_uri,
+    qr_svg_data_uri,
+    qr_svg_inline,
+    qr_symbol,
+)
+from comptoir.domain.orders.codes import new_pickup_code
+
+FULL_V1 = 21 + 2 * 2  # a version 1 QR code's modules, and its border on each side
+
+
+def test_segno_alone_would_draw_a_pickup_code_as_a_micro_qr():
+    """What the module guards against: phone cameras and jsQR do not read a Micro QR."""
+    assert segno.make("K7PQ4X", error="m").is_micro
+
+
+def test_a_pickup_code_is_a_full_qr_code():
+    for _ in range(20):
+        symbol = qr_symbol(new_pickup_code())
+        assert not symbol.is_micro
+        assert symbol.version == 1
+
+
+def test_the_png_of_an_email_is_the_full_symbol():
+    image = Image.open(BytesIO(base64.b64decode(qr_png_base64("K7PQ4X"))))
+    assert image.size == (FULL_V1 * 6, FULL_V1 * 6)
+
+
+def test_the_png_of_a_page_is_the_full_symbol_at_its_scale():
+    uri = qr_png_data_uri("K7PQ4X", scale=8)
+    image = Image.open(BytesIO(base64.b64decode(uri.removeprefix("data:image/png;base64,"))))
+    assert image.size == (FULL_V1 * 8, FULL_V1 * 8)
+
+
+def test_the_svgs_are_the_full_symbol():
+    inline = qr_svg_inline("K7PQ4X", css_class="voucher__qr")
+    assert f'viewBox="0 0 {FULL_V1} {FULL_V1}"' in inline
+    assert 'class="voucher__qr"' in inline
+    uri = unquote(qr_svg_data_uri("K7PQ4X", scale=6))
+    assert re.search(rf"width=.{FULL_V1 * 6}.", uri)
