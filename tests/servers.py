@@ -69,6 +69,8 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         # Quiet by default; a test that needs the sweep turns it on.
         "DESK_SWEEP_SECONDS": "0",
+        # As in production: the worker freezes its warm heap (comptoir/core/heap.py).
+        "WEB_FREEZE_HEAP": "1",
     }
     return env | dict(extra or {})
 

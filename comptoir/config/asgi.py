@@ -19,6 +19,8 @@ Environment:
                  on SQLite, 4 on PostgreSQL; `default_web_threads`).
     WEB_PIN_CORES  0 leaves each granian worker unpinned; by default each
                  pins itself to one core (comptoir/core/affinity.py).
+    WEB_FREEZE_HEAP  0 keeps a worker's warm heap in the collector's full
+                 passes; by default it is frozen early (comptoir/core/heap.py).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from django.db import close_old_connections
 
 from comptoir.config.wsgi import application as wsgi_application
 from comptoir.core.affinity import pin_web_worker
+from comptoir.core.heap import HeapFreezer
 from comptoir.core.live import LiveApp, Receive, Scope, Send, send_plain
 from comptoir.core.media import MediaApp
 from comptoir.core.wsgi_bridge import WSGIBridge
@@ -125,8 +128,10 @@ class Router:
         sweep: PeriodicSweep | None = None,
         media: MediaApp | None = None,
         on_startup: Callable[[], object] | None = None,
+        heap: HeapFreezer | None = None,
     ) -> None:
         self.pages = pages
+        self.heap = heap
         self.live = live
         self.sweep = sweep
         self.media = media
@@ -141,6 +146,8 @@ class Router:
             elif self.media is not None and path.startswith(self.media.prefix):
                 await self.media(scope, receive, send)
             else:
+                if self.heap is not None:
+                    self.heap.request_seen()
                 await self.pages(scope, receive, send)
         elif kind == "lifespan":
             await self.lifespan(receive, send)
@@ -215,6 +222,7 @@ def build_application(
         media=media,
         # In a granian worker, once its threads exist (comptoir/core/affinity.py).
         on_startup=partial(pin_web_worker, enabled=pin),
+        heap=HeapFreezer() if settings.WEB_FREEZE_HEAP else None,
     )
 
 

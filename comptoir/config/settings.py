@@ -290,6 +290,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Seconds between two desk sweeps (escalations, auto-refusals) run by each
 # server process; 0 turns the sweep off.
 DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "15"))
+# Each server worker moves its warm heap out of the garbage collector's full
+# passes early in its life (comptoir/core/heap.py).
+WEB_FREEZE_HEAP = _env_bool("WEB_FREEZE_HEAP", True)
 # Reverse proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-For and
 # X-Forwarded-Proto are believed: the client's address they give becomes
 # REMOTE_ADDR (log-in throttle, API rate limits). Empty: no header is believed.

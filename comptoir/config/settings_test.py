@@ -3,7 +3,7 @@
 import os
 
 from comptoir.config.settings import *  # noqa: F403
-from comptoir.config.settings import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
+from comptoir.config.settings import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR, _env_bool
 
 # Fast hashing: tests create many users; the real hasher is tested by Django.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,6 +30,10 @@ WHITENOISE_USE_FINDERS = True
 # The periodic desk sweep stays off unless a test turns it on (a server
 # started by tests/servers.py with DESK_SWEEP_SECONDS in its environment).
 DESK_SWEEP_SECONDS = float(os.environ.get("DESK_SWEEP_SECONDS", "0"))
+# The test process keeps every object in the collector's reach (an app built
+# in a test must not freeze the suite's heap); servers started by
+# tests/servers.py freeze theirs as in production.
+WEB_FREEZE_HEAP = _env_bool("WEB_FREEZE_HEAP", False)
 # API rate limits off unless a test turns them on (tests/interfaces/api/test_rate_limits.py,
 # or a server started with API_RATE_LIMIT_IP/API_RATE_LIMIT_TOKEN in its environment):
 # the whole suite calls the API from 127.0.0.1 within minutes.
