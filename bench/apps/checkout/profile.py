@@ -8,7 +8,8 @@ client), after 3 warm-up loops, and prints per step the median wall time,
 statement count, time spent in the database driver and (POST) inside
 `checkout_place` (its transaction: on SQLite, the time the write lock is
 held); with --profile, the functions with the most cumulative time in the
-checkout POST and the checkout GET (cProfile roughly doubles the times);
+checkout POST and the checkout GET (cProfile roughly doubles the times;
+PROFILE_SORT=tottime in the environment sorts by each function's own time);
 with --sql, the statements that took the most time in all, per step.
 Support for the findings in docs/benchmarks.md; not part of `make bench`.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import re
 import statistics
@@ -137,8 +139,9 @@ def main() -> None:
                 print(f"{sum(times):8.1f} {len(times):5d} {max(times):6.1f}  {sql}")
     for name, profile in profiles.items() if profiling else ():
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(45)
-        print(f"\n--- {name}, cumulative ---\n{out.getvalue()}")
+        order = os.environ.get("PROFILE_SORT", "cumulative")
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(45)
+        print(f"\n--- {name}, {order} ---\n{out.getvalue()}")
 
 
 if __name__ == "__main__":
