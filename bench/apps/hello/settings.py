@@ -14,5 +14,6 @@ LIVE_HEARTBEAT_SECONDS = 15
 # What importing comptoir.config.asgi (for its Router, in `router`) reads.
 TRUSTED_PROXIES: list[str] = []
 DESK_SWEEP_SECONDS = 0
+WEB_FREEZE_HEAP = False
 MEDIA_URL = "/media/"
 MEDIA_ROOT = "/tmp/comptoir-bench/hello-media"  # noqa: S108 - never written
