@@ -3,7 +3,7 @@
 Measured (docs/benchmarks.md, "Session 16"): a worker holds ~150,000
 container objects once it has served its first page (Django, the URLconf,
 the compiled templates, the translation catalogues, the modules imported on
-first use), and each full collection walked them all: 75–170 ms on this
+first use), and each full collection walked them all: 90–230 ms on this
 machine, with every request of the process stopped. That put the warm shop
 page's p99 at 64 connections anywhere between 60 and 170 ms, depending on
 whether a run met a full collection.
