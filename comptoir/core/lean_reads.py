@@ -6,7 +6,8 @@ Python, where the statement itself takes 0.01–0.1 ms. A caller writes its
 statement once (cached per database alias) from what this module gives:
 
 - `select_list(model, alias, table)`: every concrete column of `model`,
-  quoted, as `table.column, …`;
+  quoted, as `table.column, …`; `select_lists(alias, (model, table), …)`
+  those of a join's models in turn, for `build_joined`;
 - `build(model, alias, values)`: the instance of one row's values for
   those columns, each turned into its field's value by the same converters
   the ORM applies (the backend's, then the field's `from_db_value`), and
@@ -56,6 +57,11 @@ def select_list(model: type[Model], alias: str, table: str) -> str:
     """`table.column, …` for every concrete column of `model`, in field order."""
     quote = connections[alias].ops.quote_name
     return ", ".join(f"{table}.{quote(str(field.column))}" for field in model._meta.concrete_fields)
+
+
+def select_lists(alias: str, *tables: tuple[type[Model], str]) -> str:
+    """Each (model, table)'s `select_list` in turn: the columns `build_joined` splits."""
+    return ", ".join(select_list(model, alias, table) for model, table in tables)
 
 
 def build[M: Model](model: type[M], alias: str, values: Sequence[Any]) -> M:

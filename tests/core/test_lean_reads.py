@@ -3,7 +3,15 @@
 import pytest
 from django.db import connection
 
-from comptoir.core.lean_reads import Known, Names, attach, build, build_joined, select_list
+from comptoir.core.lean_reads import (
+    Known,
+    Names,
+    attach,
+    build,
+    build_joined,
+    select_list,
+    select_lists,
+)
 from comptoir.domain.catalogue.models import Category
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
@@ -60,14 +68,21 @@ def test_names_quote_a_models_table_and_its_fields_columns():
         names.column(City, "shops")  # a reverse relation has no column
 
 
+def test_a_joins_select_list_is_each_models_in_turn():
+
+    assert select_lists("default", (Shop, "s"), (City, "c")) == (
+        f"{select_list(Shop, 'default', 's')}, {select_list(City, 'default', 'c')}"
+    )
+    assert select_lists("default", (City, "c")) == select_list(City, "default", "c")
+
+
 def joined_rows(*shops):
 
     names = Names("default")
     shop_table, city_table = names.table(Shop), names.table(City)
     category_table = names.table(Category)
-    columns = ", ".join(
-        select_list(model, "default", table)
-        for model, table in ((Shop, shop_table), (City, city_table), (Category, category_table))
+    columns = select_lists(
+        "default", (Shop, shop_table), (City, city_table), (Category, category_table)
     )
     statement = (
         f"SELECT {columns} FROM {shop_table}"  # noqa: S608

@@ -8,7 +8,7 @@ from functools import cache
 from django.db import connections, router
 from django.db.models import F
 
-from comptoir.core.lean_reads import Names, attach, build_joined, select_list
+from comptoir.core.lean_reads import Names, attach, build_joined, select_lists
 from comptoir.domain.catalogue.models import CatalogueImport, Category, Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
@@ -86,10 +86,7 @@ def product_on_sale(city_slug: str, shop_slug: str, product_slug: str) -> Produc
 def _product_on_sale_sql(alias: str) -> str:
     names = Names(alias)
     table, column = names.table, names.column
-    columns = ", ".join(
-        select_list(model, alias, name)
-        for model, name in ((Product, "p"), (Shop, "s"), (City, "c"), (Category, "g"))
-    )
+    columns = select_lists(alias, (Product, "p"), (Shop, "s"), (City, "c"), (Category, "g"))
     # The models' table and column names; values are parameters. (shop, slug) is unique.
     return (
         f"SELECT {columns} FROM {table(Product)} p "  # noqa: S608

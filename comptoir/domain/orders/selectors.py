@@ -12,7 +12,7 @@ from itertools import groupby
 from django.db import connection, connections, router
 from django.db.models import Prefetch, QuerySet
 
-from comptoir.core.lean_reads import Known, Names, attach, build_joined, select_list
+from comptoir.core.lean_reads import Known, Names, attach, build_joined, select_lists
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
@@ -127,10 +127,7 @@ def basket_lines(basket: Basket) -> list[BasketLine]:
 def _basket_lines_sql(alias: str) -> str:
     names = Names(alias)
     table, column = names.table, names.column
-    columns = ", ".join(
-        select_list(model, alias, name)
-        for model, name in ((BasketLine, "l"), (Product, "p"), (Shop, "s"), (City, "c"))
-    )
+    columns = select_lists(alias, (BasketLine, "l"), (Product, "p"), (Shop, "s"), (City, "c"))
     # The models' table and column names; the value is a parameter.
     return (
         f"SELECT {columns} FROM {table(BasketLine)} l "  # noqa: S608

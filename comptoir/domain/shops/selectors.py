@@ -31,7 +31,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
-from comptoir.core.lean_reads import Names, attach, build_joined, select_list
+from comptoir.core.lean_reads import Names, attach, build_joined, select_lists
 from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS, remember_schedule, schedule_from_rows
@@ -182,7 +182,7 @@ def _published_shop_sql(alias: str) -> str:
     names = Names(alias)
     column = names.column
     shops, cities = names.table(Shop), names.table(City)
-    columns = f"{select_list(Shop, alias, 's')}, {select_list(City, alias, 'c')}"
+    columns = select_lists(alias, (Shop, "s"), (City, "c"))
     # The models' table and column names; values are parameters. (city, slug) is unique.
     return (
         f"SELECT {columns} FROM {shops} s INNER JOIN {cities} c "  # noqa: S608
