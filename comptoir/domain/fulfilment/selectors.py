@@ -1,6 +1,6 @@
 """Reads for checkout: the slots a shop offers now, and what delivering an address costs.
 
-Opening hours and closures are read from the schedule `load_schedules` built
+Opening hours and closures are read from the schedule `shops.selectors.load_schedules` built
 for a basket's shops, or from the shop's prefetched data
 (`Prefetch("opening_hours")`, `Prefetch("closures")`); delivery settings and
 postcodes from `select_related("delivery_settings")` and
@@ -10,10 +10,9 @@ window come in one query.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from comptoir.core.geo import distance_km
@@ -47,8 +46,6 @@ from comptoir.domain.shops.hours import (
     Schedule,
     build_schedule,
     loaded_schedule,
-    remember_schedule,
-    schedule_from_rows,
 )
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
 
@@ -60,39 +57,10 @@ def _prefetched(shop: Shop, name: str) -> list | None:
     return list(cache[name]) if name in cache else None
 
 
-def load_schedules(shops: Sequence[Shop], *, from_day: date) -> None:
-    """Hours and closures (from `from_day` on) of all `shops` in two queries, for `schedule_for`.
-
-    Without it, each shop's schedule costs two queries of its own. The rows
-    are read as tuples and each shop's schedule built once: a checkout reads
-    two shops' ~25 rows, and making model instances of them (a prefetch) took
-    ~4 % of the checkout's POST.
-    """
-    shops = list(shops)
-    ids = [shop.pk for shop in shops]
-    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
-    for shop_id, weekday, opens, closes in (
-        OpeningHours.objects.filter(shop_id__in=ids)
-        .order_by()
-        .values_list("shop_id", "weekday", "opens", "closes")
-    ):
-        hours[shop_id].append((weekday, opens, closes))
-    closures: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for shop_id, starts_on, ends_on in (
-        Closure.objects.filter(shop_id__in=ids, ends_on__gte=from_day)
-        .order_by()
-        .values_list("shop_id", "starts_on", "ends_on")
-    ):
-        closures[shop_id].append((starts_on, ends_on))
-    for shop in shops:
-        schedule = schedule_from_rows(shop.city.zone, hours[shop.pk], closures[shop.pk])
-        remember_schedule(shop, schedule, from_day=from_day)
-
-
 def schedule_for(shop: Shop, *, from_day: date) -> Schedule:
     """The shop's week and its closures from `from_day` on.
 
-    The schedule `load_schedules` built when it read closures from that day
+    The schedule `shops.selectors.load_schedules` built when it read closures from that day
     or earlier; else the prefetched lists when present; else two queries.
     """
     loaded = loaded_schedule(shop)

@@ -61,7 +61,6 @@ from comptoir.domain.deals.services import voucher_redeem, voucher_used_message
 from comptoir.domain.fulfilment.selectors import (
     delivery_quote,
     delivery_settings_of,
-    load_schedules,
 )
 from comptoir.domain.fulfilment.services import quota_consume, slot_reserve
 from comptoir.domain.fulfilment.slots import slot_rules
@@ -98,6 +97,7 @@ from comptoir.domain.orders.selectors import basket_lines
 from comptoir.domain.orders.stock import stock_decrement
 from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
 from comptoir.domain.shops.models import Shop
+from comptoir.domain.shops.selectors import load_schedules
 
 ZERO = Decimal("0.00")
 

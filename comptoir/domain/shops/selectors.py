@@ -7,7 +7,9 @@ Opening hours and closures are prefetched so that `shops.hours` can say
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -23,7 +25,6 @@ from django.db.models import (
     Value,
     When,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
@@ -31,7 +32,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.core.geo import distance_km
-from comptoir.core.lean_reads import Names, attach, build_joined, select_lists
+from comptoir.core.lean_reads import (
+    Names,
+    attach,
+    build,
+    build_joined,
+    select_list,
+    select_lists,
+)
 from comptoir.core.recent import Recent
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.hours import LOOK_AHEAD_DAYS, remember_schedule, schedule_from_rows
@@ -193,22 +201,83 @@ def _published_shop_sql(alias: str) -> str:
 
 
 def load_schedule(shop: Shop, *, now: datetime | None = None) -> Shop:
-    """Load the shop's hours and upcoming closures (two queries), for `shops.hours`.
+    """Load the shop's hours and upcoming closures (two statements), for `shops.hours`.
 
-    The hours are read as tuples and the schedule built once, kept on the
-    shop (`hours.remember_schedule`): every later `opening_status`,
-    `week_table` or slot of this shop reads it. Closures are prefetched too
-    (`shop.closures.all()`): the shop page lists them with their reason. As
-    model instances the ~10 rows of hours took ~0.3 ms of a cold shop page.
+    The schedule is built once and kept on the shop (`hours.remember_schedule`):
+    every later `opening_status`, `week_table` or slot of this shop reads it.
+    The closures are kept too, as rows: the shop page lists them with their
+    reason (`upcoming_closures`).
     """
     today = (now or timezone.now()).astimezone(shop.city.zone).date()
-    hours = (
-        OpeningHours.objects.filter(shop=shop).order_by().values_list("weekday", "opens", "closes")
-    )
-    prefetch_related_objects([shop], _closures_prefetch(from_day=today))
-    closures = [(closure.starts_on, closure.ends_on) for closure in shop.closures.all()]
-    remember_schedule(shop, schedule_from_rows(shop.city.zone, hours, closures), from_day=today)
+    load_schedules([shop], from_day=today)
     return shop
+
+
+#: Where `load_schedules` leaves a shop's closures it read, as rows.
+LOADED_CLOSURES = "_loaded_closures"
+
+
+def load_schedules(shops: Sequence[Shop], *, from_day: date) -> None:
+    """Hours and closures (from `from_day` on) of all `shops` in two statements.
+
+    Each shop's schedule is built once and kept on it (`hours.remember_schedule`,
+    read by `fulfilment.selectors.schedule_for` and `shops.hours`), and its
+    closures as rows, by start (`upcoming_closures`). The statements are
+    written once per process and number of shops (core/lean_reads.py): a
+    cold shop page and each checkout read a schedule, and the ORM compiled
+    its two querysets every time (~0.5 ms of a cold shop page).
+    """
+    shops = list(shops)
+    if not shops:
+        return
+    connection = connections[router.db_for_read(OpeningHours)]
+    alias = connection.alias
+    hours_sql, closures_sql = _schedules_sql(alias, len(shops))
+    ids = [shop.pk for shop in shops]
+    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
+    closures: dict[int, list[Closure]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(hours_sql, ids)
+        for row in cursor.fetchall():
+            opening = build(OpeningHours, alias, row)
+            hours[opening.shop_id].append((opening.weekday, opening.opens, opening.closes))
+        cursor.execute(closures_sql, [*ids, connection.ops.adapt_datefield_value(from_day)])
+        for row in cursor.fetchall():
+            closure = build(Closure, alias, row)
+            closures[closure.shop_id].append(closure)
+    for shop in shops:
+        rows = closures[shop.pk]
+        spans = [(closure.starts_on, closure.ends_on) for closure in rows]
+        remember_schedule(
+            shop, schedule_from_rows(shop.city.zone, hours[shop.pk], spans), from_day=from_day
+        )
+        setattr(shop, LOADED_CLOSURES, rows)
+
+
+def upcoming_closures(shop: Shop) -> list[Closure]:
+    """The closures `load_schedule(s)` read for the shop (ending on its day or later), by start."""
+    loaded: list[Closure] | None = getattr(shop, LOADED_CLOSURES, None)
+    if loaded is None:
+        raise ValueError(f"The schedule of {shop.slug!r} was not loaded (load_schedule).")
+    return loaded
+
+
+@cache
+def _schedules_sql(alias: str, shops: int) -> tuple[str, str]:
+    names = Names(alias)
+    table, column = names.table, names.column
+    among = ", ".join(["%s"] * shops)
+    # The models' table and column names; values are parameters.
+    hours = (
+        f"SELECT {select_list(OpeningHours, alias, 'h')} FROM {table(OpeningHours)} h "  # noqa: S608
+        f"WHERE h.{column(OpeningHours, 'shop')} IN ({among})"
+    )
+    closures = (
+        f"SELECT {select_list(Closure, alias, 'x')} FROM {table(Closure)} x "  # noqa: S608
+        f"WHERE x.{column(Closure, 'shop')} IN ({among}) AND x.{column(Closure, 'ends_on')} >= %s "
+        f"ORDER BY x.{column(Closure, 'starts_on')}, x.{column(Closure, 'id')}"
+    )
+    return hours, closures
 
 
 def shop_for_storefront(city_slug: str, shop_slug: str, *, now: datetime | None = None) -> Shop:

@@ -35,7 +35,6 @@ from comptoir.domain.fulfilment.selectors import (
     delivery_quote,
     delivery_settings_of,
     delivery_slots,
-    load_schedules,
     pickup_slots,
 )
 from comptoir.domain.fulfilment.slots import Slot
@@ -53,7 +52,7 @@ from comptoir.domain.orders.models import Fulfilment, Order
 from comptoir.domain.orders.selectors import BasketView, ShopBasket
 from comptoir.domain.orders.totals import Totals, compute_totals
 from comptoir.domain.shops.models import Shop
-from comptoir.domain.shops.selectors import city_for_storefront
+from comptoir.domain.shops.selectors import city_for_storefront, load_schedules
 from comptoir.interfaces.storefront.checkout_forms import (
     CheckoutForm,
     Selection,

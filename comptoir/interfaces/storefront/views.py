@@ -34,6 +34,7 @@ from comptoir.domain.shops.selectors import (
     load_schedule,
     shop_counts_by_trade,
     shops_for_city_home,
+    upcoming_closures,
 )
 from comptoir.interfaces.storefront.listing_cache import cached_listing, listing_key
 from comptoir.interfaces.storefront.page_frame import body_key, framed_response
@@ -235,7 +236,7 @@ def _shop_body_context(shop: Shop, now: datetime, with_products: bool) -> dict[s
         "shop": shop,
         "status": opening_status(shop, now),
         "week": week_table(shop, now),
-        "closures": shop.closures.all(),
+        "closures": upcoming_closures(shop),
         "groups": products_for_shop_page(shop) if with_products else [],
         "next_pickup": next_pickup,
         "next_delivery": next_delivery,

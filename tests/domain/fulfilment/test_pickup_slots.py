@@ -8,12 +8,12 @@ from django.db.models import Prefetch
 
 from comptoir.domain.fulfilment.selectors import (
     earliest_pickup_slot,
-    load_schedules,
     pickup_slots,
 )
 from comptoir.domain.fulfilment.services import slot_reserve
 from comptoir.domain.fulfilment.slots import Slot, earliest_ready
 from comptoir.domain.shops.models import Closure, OpeningHours, Shop
+from comptoir.domain.shops.selectors import load_schedules
 from tests.domain.fulfilment.support import PARIS, hhmm, local_starts, open_every_day, paris
 from tests.factories import make_opening_hours, make_product
 

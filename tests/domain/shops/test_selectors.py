@@ -1,6 +1,6 @@
 """Shops for customer pages: what is listed, in which order, with how many queries."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.db import connection
@@ -12,10 +12,12 @@ from comptoir.domain.shops.models import Closure, Shop, Trade
 from comptoir.domain.shops.selectors import (
     city_for_storefront,
     live_cities,
+    load_schedules,
     published_shop,
     shop_counts_by_trade,
     shop_for_storefront,
     shops_for_city_home,
+    upcoming_closures,
 )
 from tests.factories import make_city, make_opening_hours, make_shop
 
@@ -125,8 +127,42 @@ def test_it_loads_a_shop_with_hours_and_upcoming_closures_in_three_queries(
         assert schedule.closures == ((later.starts_on, later.ends_on),)
         assert loaded_schedule(loaded) == (date(2026, 6, 9), schedule)
         # … the closures as rows too (the shop page lists their reasons).
-        assert list(loaded.closures.all()) == [later]
+        assert upcoming_closures(loaded) == [later]
         assert loaded.city.name == "Rouen"
+
+
+def test_schedules_of_several_shops_load_in_two_queries_each_with_its_own_rows(
+    city, django_assert_num_queries
+):
+    bakery, florist = make_shop(city, slug="fournil"), make_shop(city, slug="fleurs")
+    make_opening_hours(bakery, 0, "07:00", "13:00")
+    make_opening_hours(florist, 2, "10:00", "19:00")
+    make_opening_hours(florist, 2, "09:00", "10:30")  # merged into 9:00-19:00
+    Closure.objects.create(shop=bakery, starts_on=date(2026, 6, 1), ends_on=date(2026, 6, 5))
+    august = Closure.objects.create(
+        shop=bakery, starts_on=date(2026, 8, 1), ends_on=date(2026, 8, 9), reason="Congés"
+    )
+    june = Closure.objects.create(
+        shop=bakery, starts_on=date(2026, 6, 9), ends_on=date(2026, 6, 10)
+    )
+    shops = list(Shop.objects.select_related("city").filter(pk__in=[bakery.pk, florist.pk]))
+
+    with django_assert_num_queries(2):
+        load_schedules(shops, from_day=date(2026, 6, 9))
+
+    loaded = {shop.slug: shop for shop in shops}
+    assert upcoming_closures(loaded["fournil"]) == [june, august]  # by start; June 1-5 is over
+    assert upcoming_closures(loaded["fournil"])[1].reason == "Congés"
+    assert upcoming_closures(loaded["fleurs"]) == []
+    assert [len(day) for day in schedule_of(loaded["fournil"]).week] == [1, 0, 0, 0, 0, 0, 0]
+    [florist_day] = schedule_of(loaded["fleurs"]).week[2]
+    assert (florist_day.opens, florist_day.closes) == (time(9), time(19))
+    assert schedule_of(loaded["fleurs"]).closures == ()
+
+
+def test_closures_of_a_shop_whose_schedule_was_not_loaded_are_an_error(city):
+    with pytest.raises(ValueError, match="not loaded"):
+        upcoming_closures(make_shop(city))
 
 
 def test_it_lists_live_cities_by_name():
