@@ -17,6 +17,9 @@ statement once (cached per database alias) from what this module gives:
   outer join did not find), optionally reusing instances already built
   from the read's earlier rows; `attach` wires one to another as
   `select_related` would;
+- `convert_values(model, alias, names, values)`: a row of a few of a
+  model's columns (`names`, its fields' attribute names) turned into their
+  fields' values, as `values_list` gives them;
 - `Names(alias)`: a model's table and a field's column, quoted, for the
   rest of the statement.
 
@@ -74,6 +77,17 @@ def build[M: Model](model: type[M], alias: str, values: Sequence[Any]) -> M:
     return model.from_db(alias, names, converted)
 
 
+def convert_values(
+    model: type[Model], alias: str, names: tuple[str, ...], values: Sequence[Any]
+) -> tuple[Any, ...]:
+    """`values`, the columns of `model`'s fields `names` (attribute names), each as its field's."""
+    converters = _converters_of(model, alias, names)
+    return tuple(
+        convert(value) if convert is not None else value
+        for convert, value in zip(converters, values, strict=True)
+    )
+
+
 type Known = dict[tuple[type[Model], Any], Model]
 
 
@@ -123,14 +137,23 @@ def _shape(model: type[Model]) -> tuple[int, int]:
 @cache
 def _fields(model: type[Model], alias: str) -> tuple[list[str], list[Converter | None]]:
     """Each concrete field's attribute name, and what turns its column's value into its own."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return names, list(_converters_of(model, alias, tuple(names)))
+
+
+@cache
+def _converters_of(
+    model: type[Model], alias: str, names: tuple[str, ...]
+) -> tuple[Converter | None, ...]:
+    """What turns each column of the fields `names` (attribute names) into the field's value."""
     connection = connections[alias]
-    names, converters = [], []
-    for field in model._meta.concrete_fields:
-        column = field.get_col(model._meta.db_table)
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    converters = []
+    for name in names:
+        column = by_name[name].get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        names.append(field.attname)
         converters.append(_chain(found, column, connection) if found else None)
-    return names, converters
+    return tuple(converters)
 
 
 def _chain(found: list[Any], column: Any, connection: Any) -> Converter:

@@ -9,6 +9,7 @@ from comptoir.core.lean_reads import (
     attach,
     build,
     build_joined,
+    convert_values,
     select_list,
     select_lists,
 )
@@ -74,6 +75,26 @@ def test_a_joins_select_list_is_each_models_in_turn():
         f"{select_list(Shop, 'default', 's')}, {select_list(City, 'default', 'c')}"
     )
     assert select_lists("default", (City, "c")) == select_list(City, "default", "c")
+
+
+def test_a_few_columns_convert_as_values_list_gives_them():
+
+    shop = make_shop(city=make_city(name="Rouen"), name="Fournil")
+    names = Names("default")
+    columns = ("id", "created_at", "is_active")
+    statement = (
+        f"SELECT {', '.join(names.column(Shop, name) for name in columns)} "  # noqa: S608
+        f"FROM {names.table(Shop)} WHERE {names.column(Shop, 'id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [shop.pk])
+        [row] = cursor.fetchall()
+
+    converted = convert_values(Shop, "default", columns, row)
+    assert converted == Shop.objects.filter(pk=shop.pk).values_list(*columns).get()
+    assert converted[1].tzinfo is not None  # an aware datetime, on SQLite's text too
+    with pytest.raises(ValueError, match="shorter"):
+        convert_values(Shop, "default", columns, row[:2])
 
 
 def joined_rows(*shops):

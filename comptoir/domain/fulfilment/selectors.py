@@ -1,11 +1,11 @@
 """Reads for checkout: the slots a shop offers now, and what delivering an address costs.
 
-Opening hours and closures are read from the schedule `shops.selectors.load_schedules` built
-for a basket's shops, or from the shop's prefetched data
-(`Prefetch("opening_hours")`, `Prefetch("closures")`); delivery settings and
-postcodes from `select_related("delivery_settings")` and
-`Prefetch("delivery_postcodes")`; else they are loaded here. The bookings of the whole
-window come in one query.
+Opening hours and closures are read from the schedule
+`shops.selectors.load_schedules` built for a basket's shops, or from the
+shop's prefetched data (`Prefetch("opening_hours")`, `Prefetch("closures")`);
+delivery settings and postcodes from `select_related("delivery_settings")`
+and `Prefetch("delivery_postcodes")`; else they are loaded here. The
+bookings of the whole window come in one statement.
 """
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+
+from django.db import connections, router
 
 from comptoir.core.geo import distance_km
+from comptoir.core.lean_reads import Names, convert_values
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.fulfilment.errors import (
     AddressNotLocated,
@@ -37,6 +41,7 @@ from comptoir.domain.fulfilment.slots import (
     Slot,
     SlotRules,
     earliest_ready,
+    first_with_room,
     preorder_days,
     slot_rules,
     slot_times,
@@ -126,10 +131,52 @@ def _slots(
     rules, times = offered_slot_times(shop=shop, kind=kind, products=products, now=now, days=days)
     if not times:
         return []
-    bookings = SlotBooking.objects.filter(
-        shop=shop, kind=kind, starts_at__gte=times[0][0], starts_at__lte=times[-1][0]
-    ).values_list("starts_at", "booked")
-    return slots_with_remaining(times, rules=rules, booked=dict(bookings))
+    return slots_with_remaining(times, rules=rules, booked=_booked(shop, kind, times))
+
+
+def _earliest(
+    *, shop: Shop, kind: str, products: Iterable[Product], now: datetime, days: int
+) -> Slot | None:
+    rules, times = offered_slot_times(shop=shop, kind=kind, products=products, now=now, days=days)
+    if not times:
+        return None
+    return first_with_room(times, rules=rules, booked=_booked(shop, kind, times))
+
+
+#: The columns `_booked` reads, as `convert_values` names them.
+BOOKED_COLUMNS = ("starts_at", "booked")
+
+
+def _booked(shop: Shop, kind: str, times: list[tuple[datetime, datetime]]) -> dict[datetime, int]:
+    """Orders booked per start of the shop's `kind` slots among `times` (in order; not empty).
+
+    One statement, written once per process (core/lean_reads.py): every cold
+    shop page, checkout page and checkout asks it, and the ORM compiled its
+    queryset each time (~0.25 ms).
+    """
+    connection = connections[router.db_for_read(SlotBooking)]
+    alias = connection.alias
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _bookings_sql(alias), [shop.pk, kind, adapt(times[0][0]), adapt(times[-1][0])]
+        )
+        rows = cursor.fetchall()
+    return dict(convert_values(SlotBooking, alias, BOOKED_COLUMNS, row) for row in rows)
+
+
+@cache
+def _bookings_sql(alias: str) -> str:
+    names = Names(alias)
+    column = names.column
+    starts_at = column(SlotBooking, "starts_at")
+    # The model's table and column names; values are parameters.
+    return (
+        f"SELECT {starts_at}, {column(SlotBooking, 'booked')} "  # noqa: S608
+        f"FROM {names.table(SlotBooking)} "
+        f"WHERE {column(SlotBooking, 'shop')} = %s AND {column(SlotBooking, 'kind')} = %s "
+        f"AND {starts_at} >= %s AND {starts_at} <= %s"
+    )
 
 
 def pickup_slots(
@@ -150,15 +197,13 @@ def earliest_pickup_slot(
     *, shop: Shop, products: Sequence[Product], now: datetime, days: int = DEFAULT_DAYS
 ) -> Slot | None:
     """The slot to preselect: the first with room left."""
-    slots = pickup_slots(shop=shop, products=products, now=now, days=days)
-    return slots[0] if slots else None
+    return _earliest(shop=shop, kind=SlotKind.COLLECT, products=products, now=now, days=days)
 
 
 def earliest_delivery_slot(
     *, shop: Shop, products: Sequence[Product], now: datetime, days: int = DEFAULT_DAYS
 ) -> Slot | None:
-    slots = delivery_slots(shop=shop, products=products, now=now, days=days)
-    return slots[0] if slots else None
+    return _earliest(shop=shop, kind=SlotKind.DELIVERY, products=products, now=now, days=days)
 
 
 @dataclass(frozen=True)

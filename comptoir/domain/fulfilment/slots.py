@@ -25,7 +25,7 @@ so a 15-minute slot lasts 15 real minutes on daylight-saving Sundays too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -134,9 +134,23 @@ def slots_with_remaining(
     booked: Mapping[datetime, int],
 ) -> list[Slot]:
     """The slots with room left, `remaining = capacity - booked`; full slots are dropped."""
-    slots = []
+    return list(_with_room(times, rules, booked))
+
+
+def first_with_room(
+    times: Iterable[tuple[datetime, datetime]],
+    *,
+    rules: SlotRules,
+    booked: Mapping[datetime, int],
+) -> Slot | None:
+    """The first of `slots_with_remaining`, without making the others."""
+    return next(_with_room(times, rules, booked), None)
+
+
+def _with_room(
+    times: Iterable[tuple[datetime, datetime]], rules: SlotRules, booked: Mapping[datetime, int]
+) -> Iterator[Slot]:
     for starts_at, ends_at in times:
         remaining = rules.capacity - booked.get(starts_at, 0)
         if remaining > 0:
-            slots.append(Slot(rules.kind, starts_at, ends_at, remaining))
-    return slots
+            yield Slot(rules.kind, starts_at, ends_at, remaining)

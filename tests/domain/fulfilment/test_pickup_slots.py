@@ -286,6 +286,25 @@ def test_a_full_slot_disappears_and_a_booked_one_shows_what_is_left(shop):
     assert earliest_pickup_slot(shop=shop, products=[], now=TUESDAY_8AM) == slots[0]
 
 
+def test_the_earliest_slot_skips_full_ones_up_to_the_last_and_is_none_when_all_are(shop):
+    shop.slot_capacity = 1
+    shop.save()
+    make_opening_hours(shop, 1, "09:00", "09:30")
+    nine, quarter_past = paris("2026-03-10 09:00"), paris("2026-03-10 09:15")
+    with transaction.atomic():
+        slot_reserve(shop=shop, kind="collect", starts_at=nine, now=TUESDAY_8AM)
+
+    earliest = earliest_pickup_slot(shop=shop, products=[], now=TUESDAY_8AM, days=1)
+    assert earliest is not None
+    assert (earliest.starts_at, earliest.remaining) == (quarter_past, 1)
+
+    with transaction.atomic():  # the window's last slot: its booking is read too
+        slot_reserve(shop=shop, kind="collect", starts_at=quarter_past, now=TUESDAY_8AM)
+
+    assert earliest_pickup_slot(shop=shop, products=[], now=TUESDAY_8AM, days=1) is None
+    assert pickup_slots(shop=shop, products=[], now=TUESDAY_8AM, days=1) == []
+
+
 def test_it_offers_nothing_when_click_and_collect_is_off(shop):
     shop.collect_enabled = False
     shop.save()
