@@ -2,7 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import post_init
 
+from comptoir.core import lean_reads
 from comptoir.core.lean_reads import (
     Known,
     Names,
@@ -13,10 +16,10 @@ from comptoir.core.lean_reads import (
     select_list,
     select_lists,
 )
-from comptoir.domain.catalogue.models import Category
+from comptoir.domain.catalogue.models import Category, Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
-from tests.factories import make_city, make_shop
+from tests.factories import make_city, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,86 @@ def test_a_row_becomes_the_instance_the_orm_would_build():
     for field in City._meta.concrete_fields:
         value, wanted = getattr(built, field.attname), getattr(expected, field.attname)
         assert (value, type(value)) == (wanted, type(wanted)), field.name
+
+
+def read_row(model, pk):
+    names = Names("default")
+    statement = (
+        f"SELECT {select_list(model, 'default', names.table(model))} "  # noqa: S608
+        f"FROM {names.table(model)} WHERE {names.table(model)}.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [pk])
+        return cursor.fetchone()
+
+
+def test_a_built_instance_holds_what_from_db_gives_photo_and_foreign_keys_included():
+    product = make_product(name="Tarte aux pommes", photo="products/tarte.jpg")
+    row = read_row(Product, product.pk)
+    names, converters = lean_reads._fields(Product, "default")
+    values = [
+        convert(value) if convert else value for convert, value in zip(converters, row, strict=True)
+    ]
+    expected = Product.from_db("default", names, values)
+
+    built = build(Product, "default", row)
+
+    assert lean_reads._plain(Product)  # the straight way, not from_db
+    assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"
+    }
+    assert (built._state.adding, built._state.db) == (False, "default")
+    assert built.photo.name == "products/tarte.jpg"
+    assert built.photo.url.endswith("/products/tarte.jpg")
+    assert built.shop == product.shop  # the foreign key, loaded on demand
+    built.name = "Tarte fine"
+    built.save(update_fields=["name"])
+    assert Product.objects.get(pk=product.pk).name == "Tarte fine"
+
+
+def test_a_model_whose_instances_are_watched_is_built_through_from_db():
+    """A receiver of post_init (as an image field with sizes connects) sees each instance."""
+    city = make_city(name="Rouen")
+    seen = []
+
+    def watch(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(watch, sender=City)
+    try:
+        built = read(city)
+    finally:
+        post_init.disconnect(watch, sender=City)
+
+    assert seen == [city.pk]
+    assert built.name == "Rouen"
+
+
+class Converting:
+    """A field attribute of our own that converts what it is given."""
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else instance.__dict__["name"]
+
+    def __set__(self, instance, value):
+        instance.__dict__["name"] = value.title()
+
+
+def test_a_model_with_its_own_init_or_field_attribute_is_built_through_from_db(monkeypatch):
+    city = make_city(name="rouen")
+    lean_reads._plain.cache_clear()
+    monkeypatch.setattr(City, "name", Converting())
+    try:
+        assert not lean_reads._plain(City)
+        assert read(city).name == "Rouen"  # through the attribute, as from_db would
+        monkeypatch.undo()
+        lean_reads._plain.cache_clear()
+        monkeypatch.setattr(City, "__init__", lambda self, *a, **k: Model.__init__(self, *a, **k))
+        assert not lean_reads._plain(City)
+    finally:
+        monkeypatch.undo()
+        lean_reads._plain.cache_clear()
+    assert lean_reads._plain(City)
 
 
 def test_the_instance_is_known_to_come_from_the_database():
