@@ -136,6 +136,38 @@ def _product_on_sale_sql(alias: str) -> str:
     )
 
 
+def product_with_shop(pk: int) -> Product:
+    """The product `pk`, on sale or not, with its shop; `Product.DoesNotExist` if there is none.
+
+    One statement, written once per process (core/lean_reads.py): each
+    basket tap reads it, and the ORM compiled its join of ~70 columns every
+    time (~0.3 ms).
+    """
+    connection = connections[router.db_for_read(Product)]
+    with connection.cursor() as cursor:
+        cursor.execute(_product_with_shop_sql(connection.alias), [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Product.DoesNotExist(f"No product {pk}.")
+    product: Product
+    product, shop = build_joined(connection.alias, row, (Product, Shop))
+    attach(product, "shop", shop)
+    return product
+
+
+@cache
+def _product_with_shop_sql(alias: str) -> str:
+    names = Names(alias)
+    table, column = names.table, names.column
+    columns = select_lists(alias, (Product, "p"), (Shop, "s"))
+    # The models' table and column names; the value is a parameter.
+    return (
+        f"SELECT {columns} FROM {table(Product)} p "  # noqa: S608
+        f"INNER JOIN {table(Shop)} s ON s.{column(Shop, 'id')} = p.{column(Product, 'shop')} "
+        f"WHERE p.{column(Product, 'id')} = %s"
+    )
+
+
 # --- The back office ---------------------------------------------------------
 
 

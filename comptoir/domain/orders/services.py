@@ -34,6 +34,7 @@ from comptoir.domain.orders.holdings import order_release_holdings
 from comptoir.domain.orders.live import publish_order_moved
 from comptoir.domain.orders.models import MAX_LINE_QUANTITY, Basket, BasketLine, Order, OrderState
 from comptoir.domain.orders.notifications import notify_cancelled
+from comptoir.domain.orders.selectors import basket_of
 from comptoir.domain.orders.transitions import order_transition
 
 
@@ -60,13 +61,10 @@ def basket_for(
     """
     if (user is None) == (not session_key):
         raise BasketOwnerRequired
+    basket = basket_of(city=city, user=user, session_key=session_key)
+    if basket is not None or not create:
+        return basket
     owner = {"user": user} if user is not None else {"user": None, "session_key": session_key}
-    # One basket per owner and city (constraints): get(), which orders nothing.
-    try:
-        return Basket.objects.get(city=city, **owner)
-    except Basket.DoesNotExist:
-        if not create:
-            return None
     try:
         with transaction.atomic():
             return Basket.objects.create(city=city, **owner)

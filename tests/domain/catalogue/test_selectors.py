@@ -7,7 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.domain.catalogue.models import Product
-from comptoir.domain.catalogue.selectors import product_on_sale, products_for_shop_page
+from comptoir.domain.catalogue.selectors import (
+    product_on_sale,
+    product_with_shop,
+    products_for_shop_page,
+)
 from tests.factories import make_category, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +145,15 @@ def test_a_product_not_on_sale_or_not_shown_is_not_found(shop):
     city.save(update_fields=["is_live"])
     with pytest.raises(Product.DoesNotExist):
         product_on_sale(city.slug, "ailleurs", "pain")
+
+
+def test_a_product_by_id_comes_with_its_shop_in_one_statement_on_sale_or_not(shop):
+    product = make_product(shop, is_active=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = product_with_shop(product.pk)
+        assert (found.pk, found.shop.name, found.is_active) == (product.pk, shop.name, False)
+
+    assert len(queries.captured_queries) == 1
+    with pytest.raises(Product.DoesNotExist):
+        product_with_shop(product.pk + 1000)

@@ -18,6 +18,7 @@ from comptoir.domain.orders.errors import (
     SoldOut,
 )
 from comptoir.domain.orders.models import Basket, BasketLine, Order
+from comptoir.domain.orders.selectors import basket_of
 from comptoir.domain.orders.services import (
     basket_add,
     basket_for,
@@ -57,6 +58,29 @@ def test_it_creates_one_basket_per_customer_and_city(city):
     assert elsewhere != first
     assert (anonymous.user, anonymous.session_key) == (None, "abc")
     assert Basket.objects.count() == 3
+
+
+def test_a_basket_is_found_by_its_owner_and_city_in_one_statement(city):
+    user, other_city = make_user(), make_city()
+    mine = basket_for(city=city, user=user, create=True)
+    visitors = basket_for(city=city, session_key="abc", create=True)
+    basket_for(city=other_city, user=user, create=True)
+    basket_for(city=city, session_key="xyz", create=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = basket_of(city=city, user=user)
+        anonymous = basket_of(city=city, session_key="abc")
+        assert found is not None
+        assert anonymous is not None
+        # What the caller gave is the basket's: no query for it.
+        assert (found.city, found.user, anonymous.city) == (city, user, city)
+
+    assert len(queries.captured_queries) == 2
+    assert (found.pk, anonymous.pk) == (mine.pk, visitors.pk)
+    assert (anonymous.user_id, anonymous.session_key) == (None, "abc")
+    assert found._state.adding is False
+    assert basket_of(city=city, session_key="nobody") is None
+    assert basket_of(city=make_city(), user=user) is None
 
 
 def test_it_needs_exactly_one_owner(city):
