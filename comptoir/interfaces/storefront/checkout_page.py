@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import formats
@@ -35,6 +34,7 @@ from comptoir.domain.fulfilment.selectors import (
     delivery_quote,
     delivery_settings_of,
     delivery_slots,
+    load_delivery,
     pickup_slots,
 )
 from comptoir.domain.fulfilment.slots import Slot
@@ -245,7 +245,7 @@ def _checked(days: Sequence[SlotDay]) -> SlotOption | None:
 def _load_fulfilment_data(shops: Sequence[Shop], today: date) -> None:
     """Hours, closures and delivery rules of every shop of the basket, in four queries."""
     load_schedules(shops, from_day=today)
-    prefetch_related_objects(list(shops), "delivery_settings", "delivery_postcodes")
+    load_delivery(shops)
 
 
 @dataclass(frozen=True, slots=True)

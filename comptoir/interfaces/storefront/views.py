@@ -24,6 +24,7 @@ from comptoir.domain.fulfilment.selectors import (
     delivery_postcodes_of,
     earliest_delivery_slot,
     earliest_pickup_slot,
+    load_delivery,
 )
 from comptoir.domain.fulfilment.slots import Slot
 from comptoir.domain.shops.hours import OpeningStatus, opening_status, week_table
@@ -217,12 +218,15 @@ def shop_detail(request: HttpRequest, city_slug: str, shop_slug: str) -> HttpRes
 def _shop_body_context(shop: Shop, now: datetime, with_products: bool) -> dict[str, object]:
     load_schedule(shop, now=now)
     # The shop's own preparation time, whatever is ordered (products=[]). Hours
-    # and closures are prefetched: pickup costs one query (the bookings),
-    # delivery two (its settings and bookings); a kind the shop does not offer, none
-    # (the selector reads the delivery settings even for a shop that does not deliver).
+    # and closures are loaded (load_schedule), and a delivering shop's settings
+    # and postcodes (load_delivery): each kind of slot the shop offers costs one
+    # statement (its bookings); a kind it does not offer, none.
     next_pickup = next_delivery = None
     # A shop listing postcodes delivers there, whatever its radius says.
-    delivery_postcodes = sorted(delivery_postcodes_of(shop)) if shop.delivery_enabled else []
+    delivery_postcodes: list[str] = []
+    if shop.delivery_enabled:
+        load_delivery([shop])
+        delivery_postcodes = sorted(delivery_postcodes_of(shop))
     if not shop.orders_paused and shop.collect_enabled:
         pickup = earliest_pickup_slot(shop=shop, products=[], now=now)
         next_pickup = next_slot(pickup, shop.city, now)

@@ -14,7 +14,14 @@ from comptoir.domain.fulfilment.errors import (
     OutsideDeliveryZone,
 )
 from comptoir.domain.fulfilment.models import DeliveryPostcode, DeliverySettings
-from comptoir.domain.fulfilment.selectors import DeliveryQuote, delivery_quote, delivery_slots
+from comptoir.domain.fulfilment.selectors import (
+    DeliveryQuote,
+    delivery_postcodes_of,
+    delivery_quote,
+    delivery_settings_of,
+    delivery_slots,
+    load_delivery,
+)
 from comptoir.domain.fulfilment.services import delivery_postcodes_set, delivery_settings_set
 from comptoir.domain.shops.models import Shop
 from tests.domain.fulfilment.support import hhmm, open_every_day, paris
@@ -245,3 +252,26 @@ def test_a_postcode_too_long_is_refused_and_the_list_is_kept(delivering):
         delivery_postcodes_set(shop=delivering, postal_codes=["76100", "12345678901"])
 
     assert list(DeliveryPostcode.objects.values_list("postal_code", flat=True)) == ["76000"]
+
+
+def test_the_delivery_rules_of_several_shops_load_in_two_queries_then_ask_nothing(
+    city, django_assert_num_queries
+):
+    listing, plain = make_shop(city), make_shop(city)
+    delivery_postcodes_set(shop=listing, postal_codes=["76000", "76 100"])
+    delivery_settings_set(shop=listing, free_above=Decimal("40.00"), slot_minutes=45)
+    shops = list(Shop.objects.filter(pk__in=[listing.pk, plain.pk]).order_by("pk"))
+
+    with django_assert_num_queries(2):
+        load_delivery(shops)
+    with django_assert_num_queries(0):
+        loaded, bare = delivery_settings_of(shops[0]), delivery_settings_of(shops[1])
+        assert (loaded.free_above, loaded.slot_minutes, loaded.shop) == (
+            Decimal("40.00"),
+            45,
+            shops[0],
+        )
+        # No row: the defaults, unsaved, as without load_delivery.
+        assert (bare._state.adding, bare.free_above, bare.shop) == (True, None, shops[1])
+        assert delivery_postcodes_of(shops[0]) == frozenset({"76000", "76100"})
+        assert delivery_postcodes_of(shops[1]) == frozenset()
