@@ -67,10 +67,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before django_tasks_db: its `db_worker` command replaces the library's.
+    "comptoir.core",
     "django_tasks_db",
     "ninja",  # the JSON API's framework (its Swagger UI files, served locally)
     # Domain apps: models, services (writes) and selectors (reads).
-    "comptoir.core",
     "comptoir.domain.accounts",
     "comptoir.domain.cities",
     "comptoir.domain.shops",

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.core.management import call_command
-from django.db import transaction
+from django.core.management import call_command, get_commands
+from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from comptoir.core.management.commands.db_worker import Worker
 from comptoir.core.tasks import enqueue_after_commit, send_email_task
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +92,63 @@ def test_it_runs_queued_mail_through_the_database_worker():
     assert [(m.subject, m.to) for m in mail.outbox] == [
         ("Nouvelle commande", ["boutique@example.fr"])
     ]
+
+
+def make_worker() -> Worker:
+    return Worker(
+        queue_names=["default"],
+        interval=0.01,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+
+def test_manage_py_db_worker_is_comptoirs_which_stops_between_transactions():
+    assert get_commands()["db_worker"] == "comptoir.core"
+
+
+# Real commits: the claim's transaction must commit for the task to run.
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_stop_signal_inside_the_claim_lets_it_commit_then_runs_the_task_and_stops():
+    """django-tasks-db's own worker leaves from inside the claim's transaction (sys.exit):
+
+    on PostgreSQL in the middle of its COMMIT, which kills the worker with
+    status 1 and can leave a claimed task never run. Here the signal is
+    delivered (its handler called) on the claim's first statement.
+    """
+    with transaction.atomic():
+        enqueue_after_commit(send_email_task, subject="Commande", body="n° 7", to=["a@b.fr"])
+    queued = DBTaskResult.objects.get()
+    worker = make_worker()
+    signalled: list[str] = []
+
+    def stop_inside_the_claim(execute, sql, params, many, context):
+        if not signalled and connection.in_atomic_block:
+            signalled.append(sql)
+            worker.shutdown(signal.SIGTERM, None)  # what the signal handler runs
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(stop_inside_the_claim):
+        worker.run()  # returns: no SystemExit inside the transaction
+
+    assert signalled
+    result = queued.task_result
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert [m.subject for m in mail.outbox] == ["Commande"]
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it
+def test_a_stop_signal_outside_a_transaction_still_leaves_at_once():
+    worker = make_worker()
+
+    with pytest.raises(SystemExit) as leaving:
+        worker.shutdown(signal.SIGTERM, None)
+
+    assert leaving.value.code == 0
+    assert worker.running is False
