@@ -52,6 +52,7 @@ from comptoir.domain.notifications.outbox import (
 )
 from comptoir.domain.notifications.push import push_after_commit
 from comptoir.domain.orders.models import Checkout, Fulfilment, Order
+from comptoir.domain.orders.selectors import orders_of_checkout
 from comptoir.domain.shops.hours import is_open_at, next_opening
 from comptoir.domain.shops.models import Shop
 from comptoir.domain.shops.selectors import shops_to_suggest
@@ -186,19 +187,16 @@ def render_placed(*, checkout_id: int, language: str) -> Rendered:
     Click & collect orders carry their pickup code as text and as a QR code
     (an inline image), with a map link to the shop.
     """
-    checkout = Checkout.objects.get(pk=checkout_id)
-    orders = list(
-        Order.objects.filter(checkout=checkout)
-        .select_related("shop", "city")
-        .prefetch_related("lines")
-        .order_by("pk")
-    )
+    placed_orders = orders_of_checkout(checkout_id)
+    checkout = placed_orders[0].order.checkout
+    orders = [part.order for part in placed_orders]
     images: dict[str, str] = {}
     placed = []
     with _in_language(language):
-        for order in orders:
+        for part in placed_orders:
+            order = part.order
             context = _base_context(order)
-            context["lines"] = list(order.lines.all())
+            context["lines"] = part.lines
             context["delivery_fee"] = format_money(order.delivery_fee) if order.delivery_fee else ""
             if order.fulfilment == Fulfilment.COLLECT:
                 context["qr_cid"] = f"qr-{order.number}"

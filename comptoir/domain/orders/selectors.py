@@ -24,7 +24,14 @@ from comptoir.core.lean_reads import (
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
-from comptoir.domain.orders.models import Basket, BasketLine, Order, OrderEvent, OrderLine
+from comptoir.domain.orders.models import (
+    Basket,
+    BasketLine,
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from comptoir.domain.orders.totals import PricedLine, Totals, compute_totals
 from comptoir.domain.shops.models import Shop
 
@@ -260,6 +267,72 @@ def order_for_customer(user: User, number: str) -> Order | None:
         )
         .first()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    order: Order  # with its checkout, shop and city
+    lines: list[OrderLine]
+
+
+def orders_of_checkout(checkout_id: int) -> list[PlacedOrder]:
+    """The checkout's orders by id, each with its checkout, shop, city and lines (by id).
+
+    Two statements, written once per process (core/lean_reads.py), for the
+    confirmation e-mail its task worker draws after each checkout: the ORM
+    compiled its three querysets of ~150 columns each time (~3 ms of ~12).
+    `Checkout.DoesNotExist` if the checkout has no order (every checkout has
+    one or more: they are written in one transaction).
+    """
+    connection = connections[router.db_for_read(Order)]
+    alias = connection.alias
+    orders_sql, lines_sql = _checkout_orders_sql(alias)
+    with connection.cursor() as cursor:
+        cursor.execute(orders_sql, [checkout_id])
+        order_rows = cursor.fetchall()
+        if not order_rows:
+            raise Checkout.DoesNotExist(f"No order of checkout {checkout_id}.")
+        cursor.execute(lines_sql, [checkout_id])
+        line_rows = cursor.fetchall()
+    known: Known = {}
+    placed: dict[int, PlacedOrder] = {}
+    for row in order_rows:
+        order, checkout, shop, city = build_joined(
+            alias, row, (Order, Checkout, Shop, City), known=known
+        )
+        attach(shop, "city", city)
+        attach(order, "checkout", checkout)
+        attach(order, "shop", shop)
+        attach(order, "city", city)
+        placed[order.pk] = PlacedOrder(order, [])
+    for row in line_rows:
+        line = build(OrderLine, alias, row)
+        part = placed[line.order_id]
+        attach(line, "order", part.order)
+        part.lines.append(line)
+    return list(placed.values())
+
+
+@cache
+def _checkout_orders_sql(alias: str) -> tuple[str, str]:
+    names = Names(alias)
+    table, column = names.table, names.column
+    columns = select_lists(alias, (Order, "o"), (Checkout, "k"), (Shop, "s"), (City, "c"))
+    order_id, of_checkout = column(Order, "id"), column(Order, "checkout")
+    # The models' table and column names; the value is a parameter.
+    orders = (
+        f"SELECT {columns} FROM {table(Order)} o "  # noqa: S608
+        f"INNER JOIN {table(Checkout)} k ON k.{column(Checkout, 'id')} = o.{of_checkout} "
+        f"INNER JOIN {table(Shop)} s ON s.{column(Shop, 'id')} = o.{column(Order, 'shop')} "
+        f"INNER JOIN {table(City)} c ON c.{column(City, 'id')} = o.{column(Order, 'city')} "
+        f"WHERE o.{of_checkout} = %s ORDER BY o.{order_id}"
+    )
+    lines = (
+        f"SELECT {select_list(OrderLine, alias, 'l')} FROM {table(OrderLine)} l "  # noqa: S608
+        f"INNER JOIN {table(Order)} o ON o.{order_id} = l.{column(OrderLine, 'order')} "
+        f"WHERE o.{of_checkout} = %s ORDER BY l.{column(OrderLine, 'id')}"
+    )
+    return orders, lines
 
 
 def basket_item_count(*, city_id: int, user: User | None, session_key: str | None) -> int:

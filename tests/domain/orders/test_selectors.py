@@ -1,12 +1,13 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
-from comptoir.domain.orders.models import BasketLine, Order
+from comptoir.domain.orders.models import BasketLine, Checkout, Order, OrderLine
 from comptoir.domain.orders.selectors import (
     Availability,
     basket_item_count,
@@ -14,6 +15,7 @@ from comptoir.domain.orders.selectors import (
     basket_view,
     customer_orders,
     order_for_customer,
+    orders_of_checkout,
 )
 from comptoir.domain.orders.services import basket_add, basket_for
 from tests.domain.orders.support import NOW
@@ -209,3 +211,50 @@ def test_a_baskets_lines_come_with_product_shop_and_city_in_one_statement(scene)
     bakery_lines = [line for line in lines if line.product.shop_id == scene.bakery.pk]
     assert len(bakery_lines) == 2
     assert bakery_lines[0].product.shop is bakery_lines[1].product.shop
+
+
+def test_a_checkouts_orders_come_with_checkout_shop_city_and_lines_in_two_statements(scene):
+    """What the confirmation e-mail reads (core/lean_reads.py): values as the ORM reads them."""
+    checkout = place(scene)
+    make_user(email="other@example.fr")
+    expected = list(
+        Order.objects.filter(checkout=checkout).select_related("checkout", "shop", "city")
+    )
+    expected.sort(key=lambda order: order.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        placed = orders_of_checkout(checkout.pk)
+        loaded = [
+            (part.order.checkout, part.order.shop, part.order.city, part.order.shop.city)
+            for part in placed
+        ]
+    assert len(queries.captured_queries) == 2
+
+    assert [part.order.pk for part in placed] == [order.pk for order in expected]
+    assert [part.order.shop.name for part in placed] == [
+        "Boulangerie Jeanne",
+        "Fromagerie du Vieux-Marché",
+    ]
+    for part, related, reference in zip(placed, loaded, expected, strict=True):
+        lines = list(OrderLine.objects.filter(order=reference).order_by("pk"))
+        assert [line.pk for line in part.lines] == [line.pk for line in lines]
+        pairs = [
+            (part.order, reference),
+            (related[0], reference.checkout),
+            (related[1], reference.shop),
+            (related[2], reference.city),
+            *zip(part.lines, lines, strict=True),
+        ]
+        for row, wanted in pairs:
+            for field in type(row)._meta.concrete_fields:
+                value, other = getattr(row, field.attname), getattr(wanted, field.attname)
+                assert (value, type(value)) == (other, type(other)), field.name
+        assert related[3] is related[2]  # the shop's city is the order's, built once
+    assert loaded[0][0] is loaded[1][0]  # one checkout for both orders
+
+
+def test_a_checkout_without_orders_is_not_found(scene):
+    place(scene)
+
+    with pytest.raises(Checkout.DoesNotExist):
+        orders_of_checkout(Checkout.objects.get().pk + 1)
