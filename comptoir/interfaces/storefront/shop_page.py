@@ -287,13 +287,29 @@ def _timeout(valid_until: datetime, now: datetime) -> int:
 
 
 def shop_page_response(request: HttpRequest, page: ShopPage, *, now: datetime) -> HttpResponse:
-    """The whole page for this visitor, cached per body and kind of visitor (page_frame.py)."""
+    """The whole page for this visitor, cached per body and kind of visitor (page_frame.py).
+
+    Its frame is a skeleton filled with the shop's name, description and body
+    (`slotted`): base.html is rendered once per city and kind of visitor, not
+    once per shop.
+    """
+    shop = page.shop
+
+    def texts() -> dict[str, Any]:
+        return {
+            "city": shop.city,
+            "shop_name": shop.name,
+            "shop_description": shop.tagline or shop.name,
+            "body": mark_safe(page.body),  # noqa: S308 # nosec B308 B703 - rendered by our template
+        }
+
     # A body re-rendered at an instant inside its minute has a new `valid_until`.
     return framed_response(
         request,
         "storefront/shop_detail.html",
-        lambda: {"city": page.shop.city, "shop": page.shop, "body": mark_safe(page.body)},  # noqa: S308 # nosec B308 B703 - rendered by our template
-        city=page.shop.city,
+        texts,
+        city=shop.city,
         key=f"shop:{page.key}:{page.valid_until.timestamp()}",
         timeout=_timeout(page.valid_until, now),
+        slotted=True,
     )

@@ -11,14 +11,17 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.test import Client
-from django.utils import timezone
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client, RequestFactory
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
 from comptoir.interfaces.storefront import page_frame, views
-from tests.factories import make_user
+from tests.factories import make_shop, make_user
 from tests.interfaces.storefront.conftest import TUESDAY_MORNING
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +173,81 @@ def test_a_page_from_the_cache_builds_no_context(eclair, monkeypatch):
     assert signed_in().get(PRODUCT).status_code == 200
     assert signed_in().get(PRODUCT).status_code == 200
     assert len(calls) == 1
+
+
+# --- The shop page: one skeleton per city and kind of visitor, filled per shop -----
+
+
+def test_shop_pages_share_one_frame_skeleton(eclair):
+    other = make_shop(eclair.shop.city, name="Fromagerie Lise", slug="fromagerie-lise")
+    customer = signed_in()
+    assert frame_rendered(customer.get("/rouen/au-bon-pain/"))
+    second = customer.get("/rouen/fromagerie-lise/")
+    assert not frame_rendered(second)
+    html = second.content.decode()
+    assert "<title>Fromagerie Lise · Rouen · Comptoir</title>" in html
+    assert '<meta name="description" content="Fromagerie Lise">' in html
+    assert "Au Bon Pain" not in html
+    assert 'name="next" value="/rouen/fromagerie-lise/"' in html
+    assert other.name in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("signed", [False, True])
+@pytest.mark.parametrize("count", [0, 3])
+@pytest.mark.parametrize(
+    "path", ["/rouen/au-bon-pain/", '/rouen/au-bon-pain/?q=a&b=<x>é"&c=%25', "/rouen/é-à/"]
+)
+def test_a_filled_skeleton_is_the_page_rendered_whole(eclair, language, signed, count, path):
+    """Every text escaped (and the path urlencoded) as the template would have."""
+    request = RequestFactory().get(path)
+    request.user = make_user() if signed else AnonymousUser()
+    request.session = SessionStore()
+    city = eclair.shop.city
+    texts = {
+        "city": city,
+        "shop_name": 'Chez "Léa" & <b>fils</b>',
+        "shop_description": "Pains d'autrefois, <i>vrais</i>",
+        "body": mark_safe(f"<p>Corps é {page_frame.CSRF_SLOT}</p>"),  # noqa: S308 - our HTML
+    }
+    pages = []
+    with (
+        translation.override(language),
+        mock.patch(
+            "comptoir.interfaces.storefront.basket_views.basket_item_count", return_value=count
+        ),
+    ):
+        for slotted in (False, True):
+            response = page_frame.framed_response(
+                request,
+                "storefront/shop_detail.html",
+                lambda: dict(texts),
+                city=city,
+                key=f"test:{slotted}",
+                timeout=30,
+                slotted=slotted,
+            )
+            pages.append(TOKEN.sub('name="csrfmiddlewaretoken" value="-"', response.text))
+    assert pages[0] == pages[1]
+    assert "Chez &quot;Léa&quot; &amp; &lt;b&gt;fils&lt;/b&gt;" in pages[1]
+    assert "<p>Corps é" in pages[1]
+    assert ("basket-link__count" in pages[1]) == bool(count)
+
+
+def test_a_shops_own_text_is_shown_not_filled_in_turn(eclair):
+    Shop.objects.filter(pk=eclair.shop_id).update(
+        name=f"Chez {page_frame.slot('body')}", tagline=f"{page_frame.slot('page_path')}"
+    )
+    html = signed_in().get("/rouen/au-bon-pain/").content.decode()
+    assert f"<title>Chez {page_frame.slot('body')} · Rouen" in html
+    assert f'content="{page_frame.slot("page_path")}"' in html
+    assert html.count('<article class="shop">') == 1
+
+
+def test_a_renamed_city_is_never_served_an_old_skeleton(eclair):
+    make_shop(eclair.shop.city, name="Fromagerie Lise", slug="fromagerie-lise")
+    customer = signed_in()
+    customer.get("/rouen/au-bon-pain/")
+    City.objects.filter(slug="rouen").update(name="Rouen-sur-Seine")
+    html = customer.get("/rouen/fromagerie-lise/").content.decode()
+    assert "<title>Fromagerie Lise · Rouen-sur-Seine · Comptoir</title>" in html
