@@ -7,14 +7,22 @@ is food is decided from its shop's trade (see `states_allergens`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 
 from comptoir.domain.catalogue.allergens import Allergen
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.catalogue.selectors import product_on_sale
 from comptoir.domain.shops.models import Trade
-from comptoir.interfaces.storefront.page_frame import body_key, framed_response, rows_text
+from comptoir.interfaces.storefront.page_frame import (
+    body_key,
+    framed_response,
+    rendered_body,
+    rows_text,
+)
 
 # Trades that sell no food: their products get no allergen block. A negative
 # list on purpose: a trade added later is treated as food until someone decides
@@ -25,6 +33,8 @@ MAX_QUANTITY = 99
 #: How long a product page nobody asks for stays cached (its key is exact: this
 #: bounds the memory it holds, not how late a change shows).
 PAGE_SECONDS = 300
+#: What the page shows of the product, in the frame of product_detail.html.
+BODY_TEMPLATE = "storefront/_product_page.html"
 
 
 def states_allergens(product: Product) -> bool:
@@ -54,14 +64,9 @@ def product_detail(
     except Product.DoesNotExist as exc:
         raise Http404(product_slug) from exc
     shop = product.shop
-    # Cached whole (page_frame.py) under every column of the rows it shows and what
-    # the clock decides of them: exact, whatever path changed a row.
-    rows = rows_text(product, shop, shop.city, product.category)
-    clock = (product.is_sold_out, product.is_sold_out_today, shop.orders_paused)
-    return framed_response(
-        request,
-        "storefront/product_detail.html",
-        lambda: {
+
+    def texts() -> dict[str, Any]:
+        values = {
             "city": shop.city,
             "shop": shop,
             "product": product,
@@ -71,8 +76,26 @@ def product_detail(
             if product.stock is None
             else min(product.stock, MAX_QUANTITY),
             "basket_add_url": basket_add_url(product),
-        },
+        }
+        return {
+            "city": shop.city,
+            "product_name": product.name,
+            "shop_name": shop.name,
+            "product_description": truncatewords(product.description, 30) or product.name,
+            "body": rendered_body(request, BODY_TEMPLATE, values),
+        }
+
+    # Cached whole (page_frame.py) under every column of the rows it shows and what
+    # the clock decides of them: exact, whatever path changed a row. Its frame is
+    # a skeleton filled with its texts (`slotted`).
+    rows = rows_text(product, shop, shop.city, product.category)
+    clock = (product.is_sold_out, product.is_sold_out_today, shop.orders_paused)
+    return framed_response(
+        request,
+        "storefront/product_detail.html",
+        texts,
         city=shop.city,
         key=body_key("product", rows, shop.city, *clock),
         timeout=PAGE_SECONDS,
+        slotted=True,
     )

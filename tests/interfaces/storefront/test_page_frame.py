@@ -21,7 +21,7 @@ from comptoir.domain.catalogue.models import Product
 from comptoir.domain.cities.models import City
 from comptoir.domain.shops.models import Shop
 from comptoir.interfaces.storefront import page_frame, views
-from tests.factories import make_shop, make_user
+from tests.factories import make_product, make_shop, make_user
 from tests.interfaces.storefront.conftest import TUESDAY_MORNING
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,20 @@ def test_shop_pages_share_one_frame_skeleton(eclair):
     assert "Au Bon Pain" not in html
     assert 'name="next" value="/rouen/fromagerie-lise/"' in html
     assert other.name in html
+
+
+def test_product_pages_share_one_frame_skeleton(eclair):
+    make_product(eclair.shop, name="Tarte & <citron>", slug="tarte", description="")
+    customer = signed_in()
+    assert frame_rendered(customer.get(PRODUCT))
+    response = customer.get("/rouen/au-bon-pain/tarte/")
+    assert not frame_rendered(response)
+    assert "storefront/_product_page.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert "<title>Tarte &amp; &lt;citron&gt; · Au Bon Pain · Comptoir</title>" in html
+    assert '<meta name="description" content="Tarte &amp; &lt;citron&gt;">' in html
+    assert '<h1 class="item__name">Tarte &amp; &lt;citron&gt;</h1>' in html
+    assert "Éclair" not in html
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -63,6 +63,17 @@ def test_it_shows_the_product_with_its_price_and_vat(client, baguette):
     assert "<title>Baguette tradition · Au Bon Pain · Comptoir</title>" in html
 
 
+def test_its_description_for_search_engines_is_the_products_first_30_words(client, bakery):
+    words = [f"mot{n}" for n in range(40)]
+    make_product(bakery, name="Pain long", slug="long", description=" ".join(words))
+    make_product(bakery, name="Pain court & <bon>", slug="court", description="")
+    long = client.get("/rouen/au-bon-pain/long/").content.decode()
+    short = client.get("/rouen/au-bon-pain/court/").content.decode()
+    assert f'<meta name="description" content="{" ".join(words[:30])} …">' in long
+    assert '<meta name="description" content="Pain court &amp; &lt;bon&gt;">' in short
+    assert "<title>Pain court &amp; &lt;bon&gt; · Au Bon Pain · Comptoir</title>" in short
+
+
 def test_it_shows_the_french_price(client, baguette):
     html = client.get(URL).content.decode()
     assert '<span class="item__amount">1,30\xa0€</span>' in html
