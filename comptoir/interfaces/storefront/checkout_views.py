@@ -39,8 +39,13 @@ from comptoir.interfaces.storefront.checkout_page import (
     customer_of,
     remembered_choices,
 )
+from comptoir.interfaces.storefront.page_frame import page_in_frame, rendered_body
 
 __all__ = ["PLACED_SESSION_KEY", "checkout", "checkout_summary"]
+
+#: The page's frame (base.html's blocks), and what the page shows in it.
+PAGE_TEMPLATE = "storefront/checkout.html"
+BODY_TEMPLATE = "storefront/_checkout_page.html"
 
 
 # --- Views ------------------------------------------------------------------
@@ -90,6 +95,18 @@ def _render(request: HttpRequest, page: CheckoutPage, template: str) -> HttpResp
         "basket_item_count": page.basket.item_count,
     }
     return render(request, template, context)
+
+
+def _render_page(request: HttpRequest, page: CheckoutPage) -> HttpResponse:
+    """The whole page: its body in the frame's skeleton (page_frame.py), not base.html again."""
+    body = rendered_body(
+        request, BODY_TEMPLATE, {"city": page.city, "page": page, "form": page.form}
+    )
+    # The header's badge: the basket is loaded already, so no query of its own.
+    count = page.basket.item_count
+    return HttpResponse(
+        page_in_frame(request, PAGE_TEMPLATE, {"body": body}, city=page.city, count=count)
+    )
 
 
 @never_cache
@@ -153,7 +170,7 @@ def checkout(request: HttpRequest, city_slug: str) -> HttpResponse:
         refusal=refusal,
         customer=customer_of(request),
     )
-    return _render(request, page, "storefront/checkout.html")
+    return _render_page(request, page)
 
 
 @never_cache
@@ -165,4 +182,4 @@ def checkout_summary(request: HttpRequest, city_slug: str) -> HttpResponse:
     view = basket_view(current_basket(request, city), now)
     form = CheckoutForm(request.POST, shops=[part.shop for part in view.shops])
     page = checkout_page(city=city, basket=view, form=form, now=now, customer=customer_of(request))
-    return _render(request, page, "storefront/checkout.html#summary")
+    return _render(request, page, f"{BODY_TEMPLATE}#summary")

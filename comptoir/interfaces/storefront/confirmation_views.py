@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -21,12 +20,18 @@ from comptoir.domain.orders.selectors import order_totals
 from comptoir.domain.orders.totals import Totals
 from comptoir.domain.shops.models import Shop
 from comptoir.interfaces.storefront import views
+from comptoir.interfaces.storefront.basket_views import basket_item_count
 from comptoir.interfaces.storefront.checkout_page import (
     PLACED_SESSION_KEY,
     city_or_404,
     customer_of,
     day_label,
 )
+from comptoir.interfaces.storefront.page_frame import page_in_frame, rendered_body
+
+#: The page's frame (base.html's blocks), and what the page shows in it.
+PAGE_TEMPLATE = "storefront/confirmation.html"
+BODY_TEMPLATE = "storefront/_confirmation_page.html"
 
 # --- Confirmation -------------------------------------------------------------
 
@@ -109,9 +114,9 @@ def checkout_done(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
     if customer is None:
         query = urlencode({"email": checkout.contact_email, "next": done_url})
         signup_url = f"{reverse('accounts:signup')}?{query}"
-    return render(
+    body = rendered_body(
         request,
-        "storefront/confirmation.html",
+        BODY_TEMPLATE,
         {
             "city": city,
             "checkout": checkout,
@@ -119,4 +124,9 @@ def checkout_done(request: HttpRequest, city_slug: str, token: str) -> HttpRespo
             "total": sum((placed.order.total for placed in orders), Decimal("0.00")),
             "signup_url": signup_url,
         },
+    )
+    # Its frame is a skeleton filled with the body (page_frame.py): not base.html again.
+    count = basket_item_count(request, city)
+    return HttpResponse(
+        page_in_frame(request, PAGE_TEMPLATE, {"body": body}, city=city, count=count)
     )

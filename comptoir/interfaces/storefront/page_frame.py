@@ -27,7 +27,9 @@ kind of visitor and basket count, with a slot for each text and for the
 path (`skeleton`), and each page fills the slots (`fill`). A shop page
 nobody asked for this minute, or a product page nobody asked for in five,
 then costs its body, not base.html again (~1.5 of 8–12 ms in one process,
-docs/benchmarks.md).
+docs/benchmarks.md). Pages of one visitor that no cache could hold (the
+checkout) are drawn the same way, uncached but for the skeleton
+(`page_in_frame`).
 """
 
 from __future__ import annotations
@@ -178,6 +180,19 @@ def _filled(request: HttpRequest, template_name: str, values: dict[str, Any]) ->
         skeleton(request, template_name, city=city, count=count, slots=tuple(values)),
         {**values, PATH: request.get_full_path()},
     )
+
+
+def page_in_frame(
+    request: HttpRequest, template_name: str, texts: dict[str, Any], *, city: City, count: int
+) -> SafeString:
+    """A page of this visitor alone (the checkout): the skeleton of `template_name` filled.
+
+    `texts` as for a `slotted` page, usually a body from `rendered_body`;
+    `count` is the visitor's basket count. Nothing is cached but the
+    skeleton: base.html is not rendered for each such page.
+    """
+    html = _filled(request, template_name, {"city": city, "basket_item_count": count, **texts})
+    return with_visitor_token(html, request)
 
 
 def slot(name: str) -> SafeString:

@@ -170,6 +170,24 @@ def test_it_shows_each_shop_with_its_slots_the_earliest_preselected_and_delivery
     assert "Perishable food is excluded from the right of withdrawal" in page
 
 
+def test_its_frame_is_a_skeleton_rendered_once_for_its_city_and_kind_of_visitor(client, guest):
+    """base.html is not rendered again for each checkout page (page_frame.py)."""
+    first = client.get(URL)
+    again = client.get(URL + "?from=<basket>")
+
+    rendered = [[t.name for t in response.templates] for response in (first, again)]
+    assert "base.html" in rendered[0]
+    assert "base.html" not in rendered[1]
+    assert "storefront/_checkout_page.html" in rendered[1]
+    page = again.content.decode()
+    assert "<title>Checkout · Rouen · Comptoir</title>" in page
+    assert '<span class="basket-link__count" aria-hidden="true">4</span>' in page
+    assert 'name="next" value="/rouen/checkout/?from=%3Cbasket%3E"' in page
+    # The language form's field and the order form's, both the visitor's token.
+    assert len(re.findall(r'name="csrfmiddlewaretoken" value="\w{64}"', page)) == 2
+    assert "<!--csrf-token-->" not in page
+
+
 def test_it_places_a_guest_order_from_two_shops_and_shows_both_codes(client, guest):
     data = form_of(client.get(URL).content.decode())
     cheese = guest["cheese"].pk
@@ -200,6 +218,12 @@ def test_it_places_a_guest_order_from_two_shops_and_shows_both_codes(client, gue
         "/account/signup/?email=camille%40example.fr&amp;next=%2Frouen%2Fcheckout%2Fdone%2F" in html
     )
     assert "https://www.openstreetmap.org/?mlat=49.440800&amp;mlon=1.092100" in html
+    assert "<title>Order placed · Rouen · Comptoir</title>" in html
+    assert "basket-link__count" not in html  # the basket is empty now
+
+    again = client.get(response["Location"])  # its frame's skeleton, not base.html again
+    assert "base.html" not in [t.name for t in again.templates]
+    assert re.findall(r'<p class="co-code__value">(\w+)</p>', again.content.decode()) == codes
 
 
 def test_it_lands_a_replayed_confirmation_on_the_same_checkout(client, guest):
