@@ -1,7 +1,9 @@
 """QR codes a counter scans: full QR codes, never Micro QR (comptoir/core/qr.py)."""
 
 import base64
+import random
 import re
+import string
 from io import BytesIO
 from urllib.parse import unquote
 
@@ -10,7 +12,9 @@ from PIL import Image
 
 from comptoir.core.qr import (
     BORDER,
+    FLIPS,
     INK,
+    best_mask,
     qr_png,
     qr_png_base64,
     qr_png_data_uri,
@@ -18,7 +22,7 @@ from comptoir.core.qr import (
     qr_svg_inline,
     qr_symbol,
 )
-from comptoir.domain.orders.codes import new_pickup_code
+from comptoir.domain.orders.codes import new_pickup_code, random_code
 
 FULL_V1 = 21 + 2 * 2  # a version 1 QR code's modules, and its border on each side
 
@@ -75,3 +79,26 @@ def test_the_png_shows_each_module_in_ink_or_white():
             pixel = image.getpixel(((x + BORDER) * 6 + 3, (y + BORDER) * 6 + 5))
             assert pixel == (ink if module else (255, 255, 255)), (x, y)
     assert image.getpixel((0, 0)) == (255, 255, 255)
+
+
+def test_a_symbol_is_the_one_segno_draws_with_the_mask_segno_picks():
+    """qr_symbol picks a version 1 symbol's mask itself (core/qr.py): segno's pick, every time."""
+    rng = random.Random(18)
+    texts = [new_pickup_code() for _ in range(300)] + [random_code(9) for _ in range(300)]
+    texts += ["".join(rng.choices(string.printable[:94], k=rng.randint(1, 14))) for _ in range(500)]
+    texts += ["otpauth://totp/Comptoir:camille@example.fr?secret=JBSWY3DPEHPK3PXP"]  # version 4
+    masks = set()
+    for text in texts:
+        mine, segnos = qr_symbol(text), segno.make_qr(text, error="m")
+        assert (mine.version, mine.error, mine.mask) == (segnos.version, segnos.error, segnos.mask)
+        assert mine.matrix == segnos.matrix, text
+        if mine.version == 1:
+            masks.add(mine.mask)
+    assert masks == set(range(8))  # every mask won somewhere: each rule's branch is checked
+
+
+def test_the_mask_is_picked_from_the_data_whatever_mask_the_symbol_carries():
+    picks = {best_mask(segno.make_qr("K7PQ4X", error="m", mask=mask)) for mask in range(8)}
+    assert picks == {segno.make_qr("K7PQ4X", error="m").mask}
+    assert len(FLIPS) == 8
+    assert all(sum(row.bit_count() for row in FLIPS[mask]) > 0 for mask in range(8))
