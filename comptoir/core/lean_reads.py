@@ -12,6 +12,9 @@ statement once (cached per database alias) from what this module gives:
   those columns, each turned into its field's value by the same converters
   the ORM applies (the backend's, then the field's `from_db_value`), and
   marked as loaded from the database (`Model.from_db`);
+- `read_one(models, statement, params, missing=…)`: the one row a
+  statement reads, as `build_joined` splits it, or the first model's
+  `DoesNotExist`;
 - `build_joined(alias, row, models)`: the instances of a joined row whose
   select list is each model's `select_list` in turn (`None` for a model an
   outer join did not find), optionally reusing instances already built
@@ -33,7 +36,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Field, Model
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor, ImageFileDescriptor
@@ -166,6 +169,27 @@ def build_joined(
     if start != len(row):
         raise ValueError(f"The row has {len(row)} columns; the models take {start}.")
     return instances
+
+
+def read_one(
+    models: Sequence[type[Model]],
+    statement: Callable[[str], str],
+    params: Sequence[Any],
+    *,
+    missing: str,
+) -> list[Any]:
+    """The instances (`build_joined`) of the one row `statement(alias)` reads with `params`.
+
+    On the database the first of `models` is read from; its `DoesNotExist`
+    (saying `missing`) when there is no row.
+    """
+    connection = connections[router.db_for_read(models[0])]
+    with connection.cursor() as cursor:
+        cursor.execute(statement(connection.alias), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise models[0].DoesNotExist(missing)  # type: ignore[attr-defined] # every model has one
+    return build_joined(connection.alias, row, models)
 
 
 def attach(instance: Model, name: str, related: Model | None) -> None:

@@ -13,6 +13,7 @@ from comptoir.core.lean_reads import (
     build,
     build_joined,
     convert_values,
+    read_one,
     select_list,
     select_lists,
 )
@@ -247,3 +248,27 @@ def test_attach_sets_a_relation_without_a_query(django_assert_num_queries):
     attach(bare, "city", other)
     with django_assert_num_queries(0):
         assert bare.city is other
+
+
+def test_read_one_builds_the_row_a_statement_reads_or_raises_the_first_models_missing():
+
+    shop = make_shop(city=make_city(name="Rouen"), name="Fournil")
+    aliases = []
+
+    def statement(alias: str) -> str:
+        aliases.append(alias)
+        names = Names(alias)
+        shops, cities = names.table(Shop), names.table(City)
+        columns = select_lists(alias, (Shop, "s"), (City, "c"))
+        return (
+            f"SELECT {columns} FROM {shops} s INNER JOIN {cities} c "  # noqa: S608
+            f"ON c.{names.column(City, 'id')} = s.{names.column(Shop, 'city')} "
+            f"WHERE s.{names.column(Shop, 'id')} = %s"
+        )
+
+    built_shop, built_city = read_one((Shop, City), statement, [shop.pk], missing="none")
+
+    assert (built_shop.pk, built_shop.name, built_city.name) == (shop.pk, "Fournil", "Rouen")
+    assert aliases == ["default"]
+    with pytest.raises(Shop.DoesNotExist, match="no shop 0"):
+        read_one((Shop, City), statement, [0], missing="no shop 0")

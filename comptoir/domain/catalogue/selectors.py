@@ -12,7 +12,7 @@ from comptoir.core.lean_reads import (
     Names,
     attach,
     build,
-    build_joined,
+    read_one,
     select_list,
     select_lists,
 )
@@ -98,19 +98,13 @@ def product_on_sale(city_slug: str, shop_slug: str, product_slug: str) -> Produc
     process (core/lean_reads.py): every product page asks it, cached or not,
     and the ORM compiled its four-table join (~90 columns) each time.
     """
-    connection = connections[router.db_for_read(Product)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _product_on_sale_sql(connection.alias),
-            [city_slug, True, shop_slug, True, product_slug, True],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise Product.DoesNotExist(f"No product {product_slug!r} on sale at {shop_slug!r}.")
     product: Product
     # A product without a shelf: the category's columns are all NULL (None).
-    product, shop, city, category = build_joined(
-        connection.alias, row, (Product, Shop, City, Category)
+    product, shop, city, category = read_one(
+        (Product, Shop, City, Category),
+        _product_on_sale_sql,
+        [city_slug, True, shop_slug, True, product_slug, True],
+        missing=f"No product {product_slug!r} on sale at {shop_slug!r}.",
     )
     attach(shop, "city", city)
     attach(product, "shop", shop)
@@ -143,14 +137,10 @@ def product_with_shop(pk: int) -> Product:
     basket tap reads it, and the ORM compiled its join of ~70 columns every
     time (~0.3 ms).
     """
-    connection = connections[router.db_for_read(Product)]
-    with connection.cursor() as cursor:
-        cursor.execute(_product_with_shop_sql(connection.alias), [pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Product.DoesNotExist(f"No product {pk}.")
     product: Product
-    product, shop = build_joined(connection.alias, row, (Product, Shop))
+    product, shop = read_one(
+        (Product, Shop), _product_with_shop_sql, [pk], missing=f"No product {pk}."
+    )
     attach(product, "shop", shop)
     return product
 

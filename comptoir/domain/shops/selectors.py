@@ -36,7 +36,7 @@ from comptoir.core.lean_reads import (
     Names,
     attach,
     build,
-    build_joined,
+    read_one,
     select_list,
     select_lists,
 )
@@ -173,14 +173,13 @@ def published_shop(city_slug: str, shop_slug: str) -> Shop:
     (core/lean_reads.py), where the ORM compiled the join of ~70 columns
     each time (~0.4 ms).
     """
-    connection = connections[router.db_for_read(Shop)]
-    with connection.cursor() as cursor:
-        cursor.execute(_published_shop_sql(connection.alias), [city_slug, True, shop_slug, True])
-        row = cursor.fetchone()
-    if row is None:
-        raise Shop.DoesNotExist(f"No published shop {shop_slug!r} in a live city {city_slug!r}.")
     shop: Shop
-    shop, city = build_joined(connection.alias, row, (Shop, City))
+    shop, city = read_one(
+        (Shop, City),
+        _published_shop_sql,
+        [city_slug, True, shop_slug, True],
+        missing=f"No published shop {shop_slug!r} in a live city {city_slug!r}.",
+    )
     attach(shop, "city", city)
     return shop
 
