@@ -86,22 +86,14 @@ def _remember(request: HttpRequest, form: CheckoutForm, checkout: Checkout) -> N
     }
 
 
-def _render(request: HttpRequest, page: CheckoutPage, template: str) -> HttpResponse:
-    context = {
-        "city": page.city,
-        "page": page,
-        "form": page.form,
-        # The header's badge: the basket is loaded already, so no query of its own.
-        "basket_item_count": page.basket.item_count,
-    }
-    return render(request, template, context)
+def _body(page: CheckoutPage) -> dict[str, object]:
+    """What the page's body (and its summary partial) shows."""
+    return {"city": page.city, "page": page, "form": page.form}
 
 
 def _render_page(request: HttpRequest, page: CheckoutPage) -> HttpResponse:
     """The whole page: its body in the frame's skeleton (page_frame.py), not base.html again."""
-    body = rendered_body(
-        request, BODY_TEMPLATE, {"city": page.city, "page": page, "form": page.form}
-    )
+    body = rendered_body(request, BODY_TEMPLATE, _body(page))
     # The header's badge: the basket is loaded already, so no query of its own.
     count = page.basket.item_count
     return HttpResponse(
@@ -182,4 +174,4 @@ def checkout_summary(request: HttpRequest, city_slug: str) -> HttpResponse:
     view = basket_view(current_basket(request, city), now)
     form = CheckoutForm(request.POST, shops=[part.shop for part in view.shops])
     page = checkout_page(city=city, basket=view, form=form, now=now, customer=customer_of(request))
-    return _render(request, page, f"{BODY_TEMPLATE}#summary")
+    return render(request, f"{BODY_TEMPLATE}#summary", _body(page))
