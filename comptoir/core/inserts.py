@@ -1,5 +1,8 @@
-"""Writes the ORM spreads over several statements, in one: `INSERT … ON CONFLICT …`.
+"""Inserts in one statement, written once per process: `INSERT … RETURNING`, `… ON CONFLICT …`.
 
+- `insert_rows`: new rows of one model in one `INSERT … RETURNING id`, as
+  `bulk_create` writes them, without compiling the statement each time
+  (an order's rows, lines and events).
 - `insert_unless_taken`: insert a row unless its key is taken
   (`ON CONFLICT (key) DO NOTHING RETURNING id`). A checkout's token and an
   e-mail's key are written this way.
@@ -13,20 +16,87 @@ counter first tries an UPDATE, then checks whether the row exists: up to
 five statements, each a round trip on PostgreSQL. Both databases say each of
 these in one statement (SQLite since 3.35), and the database settles a race
 between two transactions inserting the same key.
+
+The ORM compiles an INSERT afresh for every call: ~0.3–0.5 ms of Python for
+a row of twenty columns, where the statement takes ~0.05 ms. Here the
+statement's text is written once per model and database (and per number
+of rows), and each value goes through its field's `pre_save` and
+`get_db_prep_save`, as the ORM's compiler sends it. A value that is an
+expression (`Now()`, `F(…)`, a database default) or a field with its own
+placeholder is left to the ORM.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model
+from django.db import connection, connections, transaction
+from django.db.models import Field, Model
+from django.db.models.fields import AutoFieldMixin
 from django.db.models.sql import InsertQuery
 
 
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    """A model's INSERT on one database: its fields, `INSERT INTO t (…) VALUES`, one row's `(…)`."""
+
+    fields: tuple[Field[Any, Any], ...]
+    head: str
+    row: str
+    pk: str
+
+
+@cache
+def _insert_of(model: type[Model], alias: str, *, with_pk: bool) -> _Insert | None:
+    """`model`'s INSERT on `alias` (its auto pk left to the database unless `with_pk`).
+
+    None for what the ORM must write itself: a multi-table model, a field
+    with its own placeholder (a geometry), a pk that is not an auto field.
+    """
+    meta = model._meta
+    if meta.parents or not isinstance(meta.pk, AutoFieldMixin):
+        return None
+    fields = tuple(
+        field
+        for field in meta.local_concrete_fields
+        if not field.generated and (with_pk or field is not meta.auto_field)
+    )
+    if any(getattr(field, "get_placeholder_sql", None) for field in fields):
+        return None
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    return _Insert(
+        fields=fields,
+        head=f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES",
+        row=f"({', '.join(['%s'] * len(fields))})",
+        pk=quote(meta.pk.column),
+    )
+
+
+def _values(insert: _Insert, obj: Model) -> list[Any] | None:
+    """`obj`'s parameters for `insert`, as the ORM's compiler prepares them.
+
+    None when a value is an expression, which the ORM compiles into the statement.
+    """
+    values = []
+    for field in insert.fields:
+        value = field.pre_save(obj, True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        values.append(field.get_db_prep_save(value, connection=connection))
+    return values
+
+
 def _insert_sql(obj: Model) -> tuple[str, list[Any]]:
-    """The ORM's INSERT of `obj` (its fields' `pre_save` applied), without RETURNING."""
+    """The INSERT of `obj` (its fields' `pre_save` applied), without RETURNING."""
+    insert = _insert_of(type(obj), connection.alias, with_pk=obj.pk is not None)
+    values = None if insert is None else _values(insert, obj)
+    if insert is not None and values is not None:
+        return f"{insert.head} {insert.row}", values
     meta = obj._meta
     fields = [
         field
@@ -37,6 +107,48 @@ def _insert_sql(obj: Model) -> tuple[str, list[Any]]:
     query.insert_values(fields, [obj])
     [(sql, params)] = query.get_compiler(connection=connection).as_sql()
     return sql, list(params)
+
+
+def insert_rows[M: Model](objs: Sequence[M]) -> list[M]:
+    """Insert new rows of one model as `bulk_create(objs)` does; returns them, their pks set.
+
+    One `INSERT … VALUES (…), (…) RETURNING pk` (more in batches past the
+    database's limit of parameters), in the order of `objs`, with no
+    signals, like `bulk_create`. Objects that already have a pk, and what
+    `_insert_of` leaves to the ORM, go through `bulk_create` itself.
+    """
+    if not objs:
+        return []
+    model = type(objs[0])
+    if any(type(obj) is not model for obj in objs):
+        raise ValueError("insert_rows writes the rows of one model at a time.")
+    insert = _insert_of(model, connection.alias, with_pk=False)
+    if insert is None or any(obj.pk is not None for obj in objs):
+        return model._default_manager.bulk_create(objs)
+    for obj in objs:  # as bulk_create: refuse an unsaved related object, take a saved one's pk
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    rows = [_values(insert, obj) for obj in objs]
+    if any(row is None for row in rows):
+        return model._default_manager.bulk_create(objs)
+    size = max(connection.ops.bulk_batch_size(list(insert.fields), objs), 1)
+    batches = range(0, len(objs), size)
+    pks: list[Any] = []
+    atomic = transaction.atomic(savepoint=False) if len(batches) > 1 else nullcontext()
+    with atomic, connection.cursor() as cursor:
+        for start in batches:
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"{insert.head} {', '.join([insert.row] * len(batch))} RETURNING {insert.pk}",
+                [value for row in batch for value in row or ()],
+            )
+            pks.extend(pk for (pk,) in cursor.fetchall())
+    if len(pks) != len(objs):  # pragma: no cover - RETURNING gives one row per row inserted
+        raise AssertionError(f"{len(objs)} rows inserted, {len(pks)} returned")
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return list(objs)
 
 
 def _column(obj: Model, name: str) -> str:
