@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -14,12 +15,25 @@ DEFAULT_PHONE_REGION = "FR"
 
 def normalize_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
     """Return `value` as E.164 (+33235000000) or raise ValidationError."""
+    e164 = _e164(value, region)
+    if e164 is None:
+        raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
+    return e164
+
+
+@lru_cache(maxsize=4096)
+def _e164(value: str, region: str) -> str | None:
+    """`value` as E.164, None if it is no valid number.
+
+    Remembered: a checkout normalises its phone number four times (the form,
+    the contact, the checkout's row, each order's), ~0.1 ms each.
+    """
     try:
         number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("Enter a valid phone number."), code="invalid_phone") from exc
+    except phonenumbers.NumberParseException:
+        return None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -1,7 +1,8 @@
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 
-from comptoir.core.fields import PhoneNumberField, format_phone, normalize_phone
+from comptoir.core.fields import PhoneNumberField, _e164, format_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,22 @@ def test_the_field_refuses_garbage_on_clean():
         PhoneNumberField().clean("pas un numéro", None)
 
     assert caught.value.code == "invalid_phone"
+
+
+def test_a_number_normalised_again_is_not_parsed_again(monkeypatch):
+    """A checkout normalises its number four times: parsed once, refused each time if wrong."""
+    parsed = []
+    real = phonenumbers.parse
+
+    def parse(value, region):
+        parsed.append(value)
+        return real(value, region)
+
+    monkeypatch.setattr(phonenumbers, "parse", parse)
+    _e164.cache_clear()
+    for _ in range(4):
+        assert normalize_phone("06 98 76 54 31") == "+33698765431"
+        with pytest.raises(ValidationError):
+            normalize_phone("06 98")
+
+    assert parsed == ["06 98 76 54 31", "06 98"]
