@@ -4,17 +4,23 @@ Decrements are conditional UPDATEs (`… SET stock = stock - n WHERE stock >= n`
 in product pk order, so two checkouts never oversell and never deadlock; the
 database's own "stock ≥ 0" constraint is the last guard. Products with no stock
 count (made to order, `stock IS NULL`) are never touched.
+
+The decrement runs at every checkout, once per product: its statement is
+written once per process (the ORM compiled the filtered UPDATE afresh,
+~0.4 ms of Python a product, for a statement of ~0.05 ms).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
+from comptoir.core.lean_reads import Names
 from comptoir.domain.catalogue.models import Product
 from comptoir.domain.orders.errors import OutOfStock, Shortfall, TransactionRequired
 
@@ -35,15 +41,15 @@ def stock_decrement(*, quantities: Mapping[Product, int], now: datetime | None =
     """
     require_atomic()
     now = now or timezone.now()
-    on_sale = Q(sold_out_until__isnull=True) | Q(sold_out_until__lte=now)
+    statement = _decrement_sql(connection.alias)
+    at = Product._meta.get_field("sold_out_until").get_db_prep_value(now, connection)
     shortfalls: list[Shortfall] = []
     for product in sorted(quantities, key=lambda p: p.pk):
         wanted = quantities[product]
-        taken = Product.objects.filter(on_sale, pk=product.pk, stock__gte=wanted).update(
-            stock=F("stock") - wanted
-        )
-        if taken:
-            continue
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [wanted, product.pk, wanted, at])
+            if cursor.rowcount:
+                continue
         row = Product.objects.filter(pk=product.pk).values_list("stock", "sold_out_until").first()
         sold_out_today = row is not None and row[1] is not None and row[1] > now
         if row is not None and row[0] is None and not sold_out_today:
@@ -56,6 +62,18 @@ def stock_decrement(*, quantities: Mapping[Product, int], now: datetime | None =
         )
     if shortfalls:
         raise OutOfStock(shortfalls)
+
+
+@cache
+def _decrement_sql(alias: str) -> str:
+    """Take %s from product %s if it has at least %s and is not sold out at %s (a time)."""
+    names = Names(alias)
+    stock, until = names.column(Product, "stock"), names.column(Product, "sold_out_until")
+    return (
+        f"UPDATE {names.table(Product)} SET {stock} = {stock} - %s "  # noqa: S608 (names)
+        f"WHERE {names.column(Product, 'id')} = %s AND {stock} >= %s "
+        f"AND ({until} IS NULL OR {until} <= %s)"
+    )
 
 
 def stock_release(*, quantities: Mapping[int, int]) -> None:
