@@ -3,7 +3,8 @@
 `checkout_place` runs in ONE transaction, in this order:
 
 1. idempotency: the `Checkout` row (unique token) is inserted first; a request
-   with a token already used gets that checkout back, placed once;
+   with a token already used gets that checkout back, placed once (the
+   insert finds it taken: no look before the transaction);
 2. the basket is compared with what the customer confirmed (`expected`):
    every changed price, quantity or withdrawn product in one `BasketChanged`;
 3. shops: paused ones (`ShopPaused`), a missing or unoffered pickup/delivery
@@ -50,7 +51,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.fields import normalize_phone
-from comptoir.core.inserts import insert_unless_taken
+from comptoir.core.inserts import insert_rows, insert_unless_taken
 from comptoir.core.money import format_money
 from comptoir.domain.accounts.models import User
 from comptoir.domain.catalogue.models import Product
@@ -357,52 +358,71 @@ def _create_orders(
     """One order per part, with its lines and first event: three INSERTs for any number of shops.
 
     (One order at a time took five statements per shop, with its savepoint.)
+    Written by `insert_rows`: the ORM's `bulk_create` compiled each afresh.
     """
 
     def insert(codes: list[tuple[str, str]]) -> list[Order]:
-        return Order.objects.bulk_create(
-            _new_order(
-                part,
-                pair,
-                checkout=checkout,
-                customer=customer,
-                payment_method=payment_method,
-                now=now,
-            )
-            for part, pair in zip(parts, codes, strict=True)
+        return insert_rows(
+            [
+                _new_order(
+                    part,
+                    pair,
+                    checkout=checkout,
+                    customer=customer,
+                    payment_method=payment_method,
+                    now=now,
+                )
+                for part, pair in zip(parts, codes, strict=True)
+            ]
         )
 
     orders = with_fresh_codes(len(parts), insert)
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            city_id=part.shop.city_id,
-            order=order,
-            product=line.product,
-            product_name=line.product.name,
-            unit=line.product.unit,
-            unit_price=line.product.price,
-            vat_rate=line.product.vat_rate,
-            quantity=line.quantity,
-            line_total=amount,
-            discount=off,
-        )
-        for order, part in zip(orders, parts, strict=True)
-        for line, amount, off in zip(
-            part.lines, part.totals.line_totals, part.totals.line_discounts, strict=True
-        )
+    insert_rows(
+        [
+            OrderLine(
+                city_id=part.shop.city_id,
+                order=order,
+                product=line.product,
+                product_name=line.product.name,
+                unit=line.product.unit,
+                unit_price=line.product.price,
+                vat_rate=line.product.vat_rate,
+                quantity=line.quantity,
+                line_total=amount,
+                discount=off,
+            )
+            for order, part in zip(orders, parts, strict=True)
+            for line, amount, off in zip(
+                part.lines, part.totals.line_totals, part.totals.line_discounts, strict=True
+            )
+        ]
     )
-    OrderEvent.objects.bulk_create(
-        OrderEvent(
-            city_id=order.city_id,
-            order=order,
-            from_state="",
-            to_state=OrderState.PLACED,
-            actor=customer,
-            at=now,
-        )
-        for order in orders
+    insert_rows(
+        [
+            OrderEvent(
+                city_id=order.city_id,
+                order=order,
+                from_state="",
+                to_state=OrderState.PLACED,
+                actor=customer,
+                at=now,
+            )
+            for order in orders
+        ]
     )
     return orders
+
+
+def _keep_orders(checkout: Checkout, orders: list[Order]) -> None:
+    """Let `checkout.orders.all()` give `orders` without reading them again.
+
+    As `prefetch_related` keeps them: `checkout_payment_start` asks for the
+    orders right after the commit, and these are the rows just written.
+    """
+    kept = checkout.orders.all()
+    kept._result_cache = orders
+    kept._prefetch_done = True  # type: ignore[attr-defined]
+    checkout._prefetched_objects_cache = {"orders": kept}  # type: ignore[attr-defined]
 
 
 def _redeem(part: _ShopPart, order: Order, *, customer: User | None, now: datetime) -> None:
@@ -455,9 +475,6 @@ def checkout_place(
         raise ValueError("A checkout needs its form's idempotency token.")
     contact = _clean_contact(contact)
     payment = payment_provider(payment_method)
-    replayed = _replayed(token, basket, customer)
-    if replayed is not None:
-        return replayed
     with transaction.atomic():
         checkout = Checkout(
             city_id=basket.city_id,
@@ -469,7 +486,9 @@ def checkout_place(
             created_at=now,
         )
         if not insert_unless_taken(checkout, key=["token"]):
-            # The same token was placed by a concurrent request that committed first.
+            # Placed already: a double click, a retry, or a concurrent request that
+            # committed first (PostgreSQL waits for it here). Looked up only then:
+            # a first look before the transaction cost every checkout a statement.
             replayed = _replayed(token, basket, customer)
             if replayed is None:  # pragma: no cover - a taken key is a committed row
                 raise IntegrityError(f"checkout token {token!r} taken, but no checkout has it")
@@ -542,6 +561,7 @@ def checkout_place(
         orders = _create_orders(
             parts, checkout=checkout, customer=customer, payment_method=payment.code, now=now
         )
+        _keep_orders(checkout, orders)
         for part, order in zip(parts, orders, strict=True):
             _redeem(part, order, customer=customer, now=now)
         for order in orders:

@@ -160,8 +160,8 @@ def checkout_payment_start(*, checkout: Checkout) -> PaymentStart:
     online provider talks to its payment service here. Returns `PAY_LATER`
     for pay-on-collection.
     """
-    # Sorted here: two or three rows, and no ORDER BY for Django to compile.
-    orders = sorted(checkout.orders.order_by(), key=lambda order: order.pk)
+    # The orders `checkout_place` kept on the checkout, else read; sorted here.
+    orders = sorted(checkout.orders.all(), key=lambda order: order.pk)
     if not orders:
         return PAY_LATER
     # One checkout, one payment method: checkout_place stores the same on every order.

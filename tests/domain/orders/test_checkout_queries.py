@@ -107,3 +107,44 @@ def test_its_token_and_its_e_mail_are_written_without_a_savepoint(scene):
         "orders_checkout": (False, True),
         "notifications_outboundemail": (False, True),
     }
+
+
+def test_a_new_token_is_inserted_without_looking_for_it_first(scene):
+    """A replay is found by the insert (ON CONFLICT): a first SELECT cost every checkout."""
+    with CaptureQueriesContext(connection) as queries:
+        place(scene)
+
+    checkouts = [q["sql"] for q in queries.captured_queries if '"orders_checkout"' in q["sql"]]
+    assert len(checkouts) == 1
+    assert checkouts[0].startswith('INSERT INTO "orders_checkout"')
+
+
+def test_the_payment_start_is_given_the_orders_just_written(scene):
+    """No read of the orders after the commit: `checkout_place` keeps those it wrote."""
+    checkout = place(scene)
+
+    with CaptureQueriesContext(connection) as queries:
+        start = checkout_payment_start(checkout=checkout)
+        kept = list(checkout.orders.all())
+
+    assert queries.captured_queries == []
+    assert start == PAY_LATER
+    assert sorted(kept, key=lambda order: order.pk) == list(checkout.orders.order_by("pk"))
+    # A checkout read again (a replay, another caller) reads its orders.
+    again = type(checkout).objects.get(pk=checkout.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert checkout_payment_start(checkout=again) == PAY_LATER
+    assert len(queries.captured_queries) == 1
+
+
+def test_each_stock_decrement_is_one_guarded_update(scene):
+    with CaptureQueriesContext(connection) as queries:
+        place(scene)
+
+    updates = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "catalogue_product"')
+    ]
+    assert len(updates) == 3  # baguette, croissant, comté
+    assert all('"stock" >= ' in sql and '"sold_out_until" IS NULL' in sql for sql in updates)
