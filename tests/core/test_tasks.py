@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.policy
+import random
 import signal
 
 import pytest
@@ -14,7 +16,14 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from comptoir.core.management.commands.db_worker import Worker
-from comptoir.core.tasks import enqueue_after_commit, send_email_task
+from comptoir.core.qr import qr_png_base64
+from comptoir.core.tasks import (
+    EmailWithInlineImages,
+    RememberedHeaders,
+    build_email,
+    enqueue_after_commit,
+    send_email_task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +161,54 @@ def test_a_stop_signal_outside_a_transaction_still_leaves_at_once():
 
     assert leaving.value.code == 0
     assert worker.running is False
+
+
+# --- The MIME headers every e-mail repeats, parsed once per process --------------------
+
+
+def confirmation(n: int) -> EmailWithInlineImages:
+    """An order's confirmation as the outbox builds it: text, HTML, two QR codes inline."""
+    png = qr_png_base64(f"CODE{n}", scale=4)
+    return build_email(
+        subject=f"Votre commande n°{n} est confirmée",
+        body=f"Bonjour,\nvotre commande n°{n} est confirmée.",
+        to=[f"client{n}@example.fr"],
+        html=f'<p>Commande n°{n}</p><img src="cid:pickup-{n}"><img src="cid:order-{n}">',
+        inline_images={f"pickup-{n}": png, f"order-{n}": png},
+        # A fixed date: two builds a second apart would differ there.
+        headers={
+            "Message-ID": f"<{n}.confirmation@comptoir.local>",
+            "Date": "Tue, 10 Mar 2026 09:00:00 +0100",
+        },
+    )
+
+
+@pytest.mark.parametrize("policy", [email.policy.default, email.policy.SMTP])
+def test_an_e_mail_is_the_same_bytes_with_its_headers_remembered(policy):
+    """Python's own parsing of every header, against headers parsed once and shared."""
+    for n in range(6):
+        random.seed(n)  # the MIME boundaries
+        remembered = confirmation(n).message(policy=policy).as_bytes()
+        random.seed(n)
+        parsed_each_time = confirmation(n).message(policy=policy.clone()).as_bytes()
+
+        assert remembered == parsed_each_time
+    assert b"Content-ID: <pickup-5>" in remembered
+
+
+def test_the_headers_every_e_mail_repeats_are_parsed_once():
+    first, second = (confirmation(n).message() for n in (1, 2))
+
+    assert first["MIME-Version"] is second["MIME-Version"]
+    assert first["From"] is second["From"]
+    assert first.get_body(("plain",))["Content-Type"] is second.get_body(("plain",))["Content-Type"]
+    assert first["Subject"] is not second["Subject"]
+
+
+def test_it_remembers_a_bounded_number_of_headers():
+    headers = RememberedHeaders(limit=3)
+    parsed = [headers("Content-Type", f"text/plain; charset=utf-{n}") for n in range(5)]
+
+    assert len(headers) <= 3
+    assert headers("Content-Type", "text/plain; charset=utf-4") is parsed[4]
+    assert headers("Subject", "Bonjour") is not headers("Subject", "Bonjour")
