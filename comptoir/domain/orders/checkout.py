@@ -197,8 +197,8 @@ def _basket_changes(lines: Sequence[BasketLine], expected: Expected | None) -> l
                         product.pk, product.name, ChangeKind.QUANTITY, quantity, line.quantity
                     )
                 )
-    if expected is not None:
-        missing = set(expected) - {line.product_id for line in lines}
+    missing = set(expected or ()) - {line.product_id for line in lines}
+    if expected is not None and missing:  # an empty `pk__in` sends no SQL, but is still built
         names = dict(Product.objects.filter(pk__in=missing).order_by().values_list("pk", "name"))
         changes += [
             BasketChange(pk, names.get(pk, f"#{pk}"), ChangeKind.GONE, expected[pk][0], None)
